@@ -1,0 +1,132 @@
+//! What the engine is asked: an order, a request about it, and what the customer
+//! knows (CHECK-CONTRACT.md "Case").
+
+use serde::{Deserialize, Serialize};
+
+use crate::decision::{ComplaintAbout, Document, RequestType};
+use crate::time::Timestamp;
+
+/// One self-check: evaluate `request` on `order` at the instant `now`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Case {
+    pub now: Timestamp,
+    pub order: Order,
+    pub request: Request,
+    #[serde(default, skip_serializing_if = "Facts::is_empty")]
+    pub facts: Facts,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documents: Option<Vec<DocumentHeld>>,
+}
+
+/// A case without its clock: what a filed request carries (`case` in API.md).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Filing {
+    pub order: Order,
+    pub request: Request,
+    /// Known facts; a key left out is unknown, not false.
+    #[serde(default, skip_serializing_if = "Facts::is_empty")]
+    pub facts: Facts,
+    /// `None` = unknown; `Some` = the complete list the customer holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documents: Option<Vec<DocumentHeld>>,
+}
+
+impl Filing {
+    /// The case this filing makes when evaluated at `now`.
+    pub fn at(&self, now: Timestamp) -> Case {
+        Case {
+            now,
+            order: self.order.clone(),
+            request: self.request.clone(),
+            facts: self.facts.clone(),
+            documents: self.documents.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facts {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub packaging_unopened: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goods_intact: Option<bool>,
+}
+
+impl Facts {
+    pub fn is_empty(&self) -> bool {
+        self.packaging_unopened.is_none() && self.goods_intact.is_none()
+    }
+}
+
+/// A document the customer says they hold; ids the engine does not know are kept
+/// (the customer may hold a warranty card) but never satisfy a requirement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DocumentHeld(pub String);
+
+impl DocumentHeld {
+    pub fn known(&self) -> Option<Document> {
+        Document::parse(&self.0)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Order {
+    pub number: String,
+    pub ordered_at: Timestamp,
+    /// ISO 4217; the policy's currency when left out.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub currency: String,
+    pub fulfilment: Fulfilment,
+    pub lines: Vec<OrderLine>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Fulfilment {
+    Pending,
+    Delivered { at: Timestamp },
+    PickedUp { at: Timestamp },
+}
+
+impl Fulfilment {
+    /// When the goods reached the customer, if they have.
+    pub fn at(&self) -> Option<Timestamp> {
+        match self {
+            Fulfilment::Pending => None,
+            Fulfilment::Delivered { at } | Fulfilment::PickedUp { at } => Some(*at),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderLine {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sku: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    /// A product kind of the policy (`regular`, `custom`, …).
+    pub kind: String,
+    pub quantity: i64,
+    /// Minor units (fen, cents).
+    pub unit_price: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    #[serde(rename = "type")]
+    pub kind: RequestType,
+    /// Line ids; empty means every line.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<String>,
+    /// For returns and exchanges: `quality_defect` or any other reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// For complaints.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<ComplaintAbout>,
+}
+
+/// The reason that makes a return or exchange a quality matter.
+pub const QUALITY_DEFECT: &str = "quality_defect";

@@ -1,0 +1,959 @@
+//! The after-sales policy as data (`public/policy.json`), and its validation.
+//!
+//! Loading walks the JSON by hand rather than through `serde` so that it can report
+//! *every* problem with its field path (`kinds.custom.cancel: unknown value "maybe"`)
+//! and so that unknown keys (typos) are errors too. A policy with any problem is
+//! rejected whole: it is never half-applied.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+use crate::decision::{Clause, DocumentRequirement, RequestType};
+use crate::zone::Zone;
+
+/// The default policy of POLICY.md, as shipped in `public/policy.json`.
+pub const DEFAULT_POLICY_JSON: &str = include_str!("../../../public/policy.json");
+
+/// A validated after-sales policy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Policy {
+    /// Content hash of the source text (FNV-1a 64, hex): filed requests record it.
+    pub version: String,
+    pub time_zone: Zone,
+    /// ISO 4217 code used when an order does not say (hand-entered orders).
+    pub currency: String,
+    /// How old a `filed_at` may be and still be honoured (offline filing).
+    pub offline_grace_hours: u32,
+    pub acknowledge: ServiceLevel,
+    pub cancel: CancelPolicy,
+    pub returns: ReturnPolicy,
+    pub exchange_steps: Vec<Step>,
+    pub repair: RepairPolicy,
+    pub complaint_service: Procedure,
+    pub complaint_product: Procedure,
+    /// Product kinds in file order, each with its rules.
+    pub kinds: Vec<(String, KindRules)>,
+    pub alternatives: BTreeMap<Clause, Vec<RequestType>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CancelPolicy {
+    pub free_hours: u32,
+    /// "不少于销售价格10%": the fee is this percentage of the line total, rounded up.
+    pub fee_percent: u32,
+    pub documents: Vec<DocumentRequirement>,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReturnPolicy {
+    pub within_window: WindowRule,
+    pub self_pickup: WindowRule,
+    /// Documents for a quality complaint that goes to inspection.
+    pub quality_documents: Vec<DocumentRequirement>,
+    pub steps: Vec<Step>,
+}
+
+/// A return window: `days` calendar days after the start date, with a condition on
+/// the goods and the documents that must be shown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WindowRule {
+    pub days: u32,
+    pub counted_from: CountedFrom,
+    pub requires: Fact,
+    pub documents: Vec<DocumentRequirement>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CountedFrom {
+    /// The purchase date (`ordered_at`'s local date).
+    Purchase,
+    /// The delivery or pick-up date.
+    Fulfilment,
+}
+
+/// A fact about the goods that a rule depends on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fact {
+    PackagingUnopened,
+    GoodsIntact,
+}
+
+impl Fact {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fact::PackagingUnopened => "packaging_unopened",
+            Fact::GoodsIntact => "goods_intact",
+        }
+    }
+    fn parse(s: &str) -> Option<Fact> {
+        match s {
+            "packaging_unopened" => Some(Fact::PackagingUnopened),
+            "goods_intact" => Some(Fact::GoodsIntact),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RepairPolicy {
+    pub warranty_days: u32,
+    pub documents: Vec<DocumentRequirement>,
+    pub steps: Vec<Step>,
+    pub service_levels: Vec<ServiceLevel>,
+}
+
+/// Steps and service levels of a request type that has no window (complaints).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Procedure {
+    pub documents: Vec<DocumentRequirement>,
+    pub steps: Vec<Step>,
+    pub service_levels: Vec<ServiceLevel>,
+}
+
+/// One step of a procedure; `quality_only` steps apply to quality-defect returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub id: String,
+    pub quality_only: bool,
+}
+
+/// A promise: `what` happens within `within_minutes` of `after`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ServiceLevel {
+    pub what: String,
+    pub within_minutes: u32,
+    /// What the clock starts from: `request` (filing) or a later event
+    /// (`item_returned`, `resolved`) that staff record.
+    #[serde(default = "ServiceLevel::default_after")]
+    pub after: String,
+}
+
+impl ServiceLevel {
+    fn default_after() -> String {
+        "request".to_owned()
+    }
+}
+
+/// What a product kind allows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KindRules {
+    pub cancel: CancelRule,
+    pub return_rule: ReturnRule,
+    pub quality_return: QualityRule,
+    pub repair: RepairRule,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CancelRule {
+    /// Free within `cancel.free_hours`, then with the cancellation fee.
+    Allowed,
+    CustomOrder,
+    FinalSale,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReturnRule {
+    WithinWindow,
+    SelfPickup,
+    CustomOrder,
+    FinalSale,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QualityRule {
+    Inspection,
+    Excluded,
+    FinalSale,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RepairRule {
+    Warranty,
+    Chargeable,
+}
+
+/// Every problem found in a policy file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyErrors(pub Vec<PolicyError>);
+
+/// One problem, with the dotted path of the field it is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyError {
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl fmt::Display for PolicyErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for PolicyErrors {}
+
+impl Policy {
+    /// The built-in default policy (POLICY.md).
+    pub fn default_policy() -> Policy {
+        // The shipped file is validated by the test suite; failing here would be a
+        // build defect, so fall back to nothing rather than panic.
+        match Policy::from_json(DEFAULT_POLICY_JSON) {
+            Ok(p) => p,
+            Err(e) => unreachable_policy(e),
+        }
+    }
+
+    /// Parses and validates a policy file; reports every problem at once.
+    pub fn from_json(text: &str) -> Result<Policy, PolicyErrors> {
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            PolicyErrors(vec![PolicyError {
+                path: String::new(),
+                message: format!("not valid JSON: {e}"),
+            }])
+        })?;
+        let mut errors = Vec::new();
+        let policy = read_policy(&value, &mut errors);
+        match policy {
+            Some(mut p) if errors.is_empty() => {
+                p.version = content_hash(text);
+                Ok(p)
+            }
+            _ => {
+                if errors.is_empty() {
+                    errors.push(PolicyError {
+                        path: String::new(),
+                        message: "invalid policy".into(),
+                    });
+                }
+                Err(PolicyErrors(errors))
+            }
+        }
+    }
+
+    pub fn kind(&self, id: &str) -> Option<&KindRules> {
+        self.kinds.iter().find(|(k, _)| k == id).map(|(_, r)| r)
+    }
+
+    pub fn alternatives_for(&self, clause: Clause) -> &[RequestType] {
+        self.alternatives
+            .get(&clause)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+}
+
+#[cold]
+fn unreachable_policy(e: PolicyErrors) -> ! {
+    // Only reachable if public/policy.json in the source tree is broken, which
+    // `default_policy_validates` catches before any release.
+    panic!("built-in default policy is invalid: {e}")
+}
+
+/// FNV-1a, 64 bit: small, deterministic, the same on every platform.
+pub fn content_hash(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// Reads fields of one JSON object, records problems, and flags unknown keys.
+struct Obj<'a> {
+    map: Option<&'a Map<String, Value>>,
+    path: String,
+    seen: Vec<&'static str>,
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn err(errors: &mut Vec<PolicyError>, path: String, message: impl Into<String>) {
+    errors.push(PolicyError {
+        path,
+        message: message.into(),
+    });
+}
+
+impl<'a> Obj<'a> {
+    fn new(value: Option<&'a Value>, path: String, errors: &mut Vec<PolicyError>) -> Obj<'a> {
+        let map = match value {
+            Some(Value::Object(m)) => Some(m),
+            Some(_) => {
+                err(errors, path.clone(), "must be an object");
+                None
+            }
+            None => None, // reported by the caller as missing
+        };
+        Obj {
+            map,
+            path,
+            seen: Vec::new(),
+        }
+    }
+
+    fn get(&mut self, key: &'static str, errors: &mut Vec<PolicyError>) -> Option<&'a Value> {
+        self.seen.push(key);
+        let map = self.map?;
+        let v = map.get(key);
+        if v.is_none() {
+            err(errors, join(&self.path, key), "missing");
+        }
+        v
+    }
+
+    fn child(&mut self, key: &'static str, errors: &mut Vec<PolicyError>) -> Obj<'a> {
+        let path = join(&self.path, key);
+        let v = self.get(key, errors);
+        Obj::new(v, path, errors)
+    }
+
+    fn uint(&mut self, key: &'static str, max: u32, errors: &mut Vec<PolicyError>) -> Option<u32> {
+        let path = join(&self.path, key);
+        match self.get(key, errors)? {
+            Value::Number(n) => match n.as_u64() {
+                Some(v) if v <= u64::from(max) => Some(v as u32),
+                _ => {
+                    err(
+                        errors,
+                        path,
+                        format!("must be a whole number from 0 to {max}"),
+                    );
+                    None
+                }
+            },
+            _ => {
+                err(errors, path, "must be a number");
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, key: &'static str, errors: &mut Vec<PolicyError>) -> Option<&'a str> {
+        let path = join(&self.path, key);
+        match self.get(key, errors)? {
+            Value::String(s) => Some(s),
+            _ => {
+                err(errors, path, "must be a string");
+                None
+            }
+        }
+    }
+
+    /// A string that must be one of `choices`.
+    fn choice<T: Copy>(
+        &mut self,
+        key: &'static str,
+        choices: &[(&str, T)],
+        errors: &mut Vec<PolicyError>,
+    ) -> Option<T> {
+        let path = join(&self.path, key);
+        let s = self.string(key, errors)?;
+        let found = choices.iter().find(|(name, _)| *name == s).map(|(_, v)| *v);
+        if found.is_none() {
+            let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+            err(
+                errors,
+                path,
+                format!("unknown value {s:?} (expected one of {})", names.join(", ")),
+            );
+        }
+        found
+    }
+
+    fn array(
+        &mut self,
+        key: &'static str,
+        errors: &mut Vec<PolicyError>,
+    ) -> Option<(String, &'a Vec<Value>)> {
+        let path = join(&self.path, key);
+        match self.get(key, errors)? {
+            Value::Array(a) => Some((path, a)),
+            _ => {
+                err(errors, path, "must be a list");
+                None
+            }
+        }
+    }
+
+    fn documents(
+        &mut self,
+        key: &'static str,
+        errors: &mut Vec<PolicyError>,
+    ) -> Option<Vec<DocumentRequirement>> {
+        let (path, items) = self.array(key, errors)?;
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let p = format!("{path}[{i}]");
+            match item.as_str().and_then(DocumentRequirement::parse) {
+                Some(d) if !out.contains(&d) => out.push(d),
+                Some(_) => {
+                    ok = false;
+                    err(errors, p, "listed twice");
+                }
+                None => {
+                    ok = false;
+                    err(
+                        errors,
+                        p,
+                        format!(
+                            "unknown document {item} (expected one of {})",
+                            DocumentRequirement::ALL
+                                .iter()
+                                .map(|d| d.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn steps(&mut self, key: &'static str, errors: &mut Vec<PolicyError>) -> Option<Vec<Step>> {
+        let (path, items) = self.array(key, errors)?;
+        let mut out: Vec<Step> = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let p = format!("{path}[{i}]");
+            let step = match item {
+                Value::String(s) => Some(Step {
+                    id: s.clone(),
+                    quality_only: false,
+                }),
+                Value::Object(_) => {
+                    let mut o = Obj::new(Some(item), p.clone(), errors);
+                    let id = o.string("id", errors).map(str::to_owned);
+                    let quality_only = match o.map.and_then(|m| m.get("quality_only")) {
+                        None => Some(false),
+                        Some(Value::Bool(b)) => Some(*b),
+                        Some(_) => {
+                            err(errors, join(&p, "quality_only"), "must be true or false");
+                            None
+                        }
+                    };
+                    o.seen.push("quality_only");
+                    o.finish(errors);
+                    match (id, quality_only) {
+                        (Some(id), Some(quality_only)) => Some(Step { id, quality_only }),
+                        _ => None,
+                    }
+                }
+                _ => {
+                    err(
+                        errors,
+                        p.clone(),
+                        "must be a step id or {\"id\", \"quality_only\"}",
+                    );
+                    None
+                }
+            };
+            match step {
+                Some(s) if !is_identifier(&s.id) => {
+                    ok = false;
+                    err(errors, p, "step ids are lower_snake_case");
+                }
+                Some(s) if out.iter().any(|o| o.id == s.id) => {
+                    ok = false;
+                    err(errors, p, format!("step {:?} listed twice", s.id));
+                }
+                Some(s) => out.push(s),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn service_levels(
+        &mut self,
+        key: &'static str,
+        errors: &mut Vec<PolicyError>,
+    ) -> Option<Vec<ServiceLevel>> {
+        let (path, items) = self.array(key, errors)?;
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            match read_service_level(item, format!("{path}[{i}]"), errors) {
+                Some(sl) => out.push(sl),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// Reports keys this object has that the reader never asked for.
+    fn finish(self, errors: &mut Vec<PolicyError>) {
+        if let Some(map) = self.map {
+            for key in map.keys() {
+                if !self.seen.contains(&key.as_str()) {
+                    err(errors, join(&self.path, key), "unknown field");
+                }
+            }
+        }
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes().next().is_some_and(|c| c.is_ascii_lowercase())
+        && s.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
+}
+
+const SERVICE_LEVEL_ANCHORS: &[(&str, ())] =
+    &[("request", ()), ("item_returned", ()), ("resolved", ())];
+
+fn read_service_level(
+    value: &Value,
+    path: String,
+    errors: &mut Vec<PolicyError>,
+) -> Option<ServiceLevel> {
+    let mut o = Obj::new(Some(value), path.clone(), errors);
+    o.map?;
+    let what = o.string("what", errors);
+    if let Some(w) = what {
+        if !is_identifier(w) {
+            err(
+                errors,
+                join(&path, "what"),
+                "service level ids are lower_snake_case",
+            );
+        }
+    }
+    // One year is the longest promise that makes sense for a service level.
+    let within = o.uint("within_minutes", 525_600, errors);
+    let after = if o.map.is_some_and(|m| m.contains_key("after")) {
+        o.choice("after", SERVICE_LEVEL_ANCHORS, errors)
+            .and_then(|_| o.map.and_then(|m| m.get("after")).and_then(Value::as_str))
+    } else {
+        o.seen.push("after");
+        Some("request")
+    };
+    o.finish(errors);
+    Some(ServiceLevel {
+        what: what.filter(|w| is_identifier(w))?.to_owned(),
+        within_minutes: within?,
+        after: after?.to_owned(),
+    })
+}
+
+fn read_window(
+    o: &mut Obj<'_>,
+    key: &'static str,
+    errors: &mut Vec<PolicyError>,
+) -> Option<WindowRule> {
+    let mut w = o.child(key, errors);
+    w.map?;
+    let days = w.uint("days", 3660, errors);
+    let counted_from = w.choice(
+        "counted_from",
+        &[
+            ("purchase", CountedFrom::Purchase),
+            ("fulfilment", CountedFrom::Fulfilment),
+        ],
+        errors,
+    );
+    let requires = {
+        let path = join(&w.path, "requires");
+        match w.string("requires", errors) {
+            Some(s) => {
+                let f = Fact::parse(s);
+                if f.is_none() {
+                    err(
+                        errors,
+                        path,
+                        format!("unknown value {s:?} (expected one of packaging_unopened, goods_intact)"),
+                    );
+                }
+                f
+            }
+            None => None,
+        }
+    };
+    let documents = w.documents("documents", errors);
+    w.finish(errors);
+    Some(WindowRule {
+        days: days?,
+        counted_from: counted_from?,
+        requires: requires?,
+        documents: documents?,
+    })
+}
+
+fn read_procedure(
+    o: &mut Obj<'_>,
+    key: &'static str,
+    errors: &mut Vec<PolicyError>,
+) -> Option<Procedure> {
+    let mut p = o.child(key, errors);
+    p.map?;
+    let documents = p.documents("documents", errors);
+    let steps = p.steps("steps", errors);
+    let service_levels = p.service_levels("service_levels", errors);
+    p.finish(errors);
+    Some(Procedure {
+        documents: documents?,
+        steps: steps?,
+        service_levels: service_levels?,
+    })
+}
+
+fn read_policy(value: &Value, errors: &mut Vec<PolicyError>) -> Option<Policy> {
+    let mut root = Obj::new(Some(value), String::new(), errors);
+    root.map?;
+
+    let schema = root.uint("schema", u32::MAX, errors);
+    if schema.is_some_and(|s| s != 1) {
+        err(
+            errors,
+            "schema".into(),
+            "unsupported schema version (this engine reads 1)",
+        );
+    }
+
+    let time_zone = match root.string("time_zone", errors) {
+        Some(name) => {
+            let z = Zone::named(name);
+            if z.is_none() {
+                err(
+                    errors,
+                    "time_zone".into(),
+                    format!("unknown IANA time zone {name:?} (e.g. Asia/Shanghai)"),
+                );
+            }
+            z
+        }
+        None => None,
+    };
+
+    let currency = root.string("currency", errors).and_then(|c| {
+        if c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()) {
+            Some(c.to_owned())
+        } else {
+            err(
+                errors,
+                "currency".into(),
+                "must be an ISO 4217 code such as CNY",
+            );
+            None
+        }
+    });
+    let offline_grace_hours = root.uint("offline_grace_hours", 24 * 365, errors);
+    let acknowledge = root
+        .get("acknowledge", errors)
+        .and_then(|v| read_service_level(v, "acknowledge".into(), errors));
+
+    let cancel = read_cancel(&mut root, errors);
+    let returns = read_returns(&mut root, errors);
+    let exchange_steps = read_exchange(&mut root, errors);
+    let repair = read_repair(&mut root, errors);
+    let mut cp = root.child("complaint", errors);
+    let complaint_service = read_procedure(&mut cp, "service", errors);
+    let complaint_product = read_procedure(&mut cp, "product", errors);
+    cp.finish(errors);
+
+    let kinds = read_kinds(&mut root, errors);
+    let alternatives = read_alternatives(&mut root, errors);
+    root.finish(errors);
+
+    Some(Policy {
+        version: String::new(),
+        time_zone: time_zone?,
+        currency: currency?,
+        offline_grace_hours: offline_grace_hours?,
+        acknowledge: acknowledge?,
+        cancel: cancel?,
+        returns: returns?,
+        exchange_steps: exchange_steps?,
+        repair: repair?,
+        complaint_service: complaint_service?,
+        complaint_product: complaint_product?,
+        kinds: kinds?,
+        alternatives: alternatives?,
+    })
+}
+
+// Each section reader gathers all of its fields' problems before `?` gives up on it,
+// so one bad field never hides another.
+
+fn read_cancel(root: &mut Obj<'_>, errors: &mut Vec<PolicyError>) -> Option<CancelPolicy> {
+    let mut c = root.child("cancel", errors);
+    c.map?;
+    let free_hours = c.uint("free_hours", 24 * 366, errors);
+    let fee_percent = c.uint("fee_percent", 100, errors);
+    let documents = c.documents("documents", errors);
+    let steps = c.steps("steps", errors);
+    c.finish(errors);
+    Some(CancelPolicy {
+        free_hours: free_hours?,
+        fee_percent: fee_percent?,
+        documents: documents?,
+        steps: steps?,
+    })
+}
+
+fn read_returns(root: &mut Obj<'_>, errors: &mut Vec<PolicyError>) -> Option<ReturnPolicy> {
+    let mut r = root.child("return", errors);
+    r.map?;
+    let within_window = read_window(&mut r, "within_window", errors);
+    let self_pickup = read_window(&mut r, "self_pickup", errors);
+    let quality_documents = r.documents("quality_documents", errors);
+    let steps = r.steps("steps", errors);
+    r.finish(errors);
+    Some(ReturnPolicy {
+        within_window: within_window?,
+        self_pickup: self_pickup?,
+        quality_documents: quality_documents?,
+        steps: steps?,
+    })
+}
+
+fn read_exchange(root: &mut Obj<'_>, errors: &mut Vec<PolicyError>) -> Option<Vec<Step>> {
+    let mut e = root.child("exchange", errors);
+    e.map?;
+    let steps = e.steps("steps", errors);
+    e.finish(errors);
+    steps
+}
+
+fn read_repair(root: &mut Obj<'_>, errors: &mut Vec<PolicyError>) -> Option<RepairPolicy> {
+    let mut rp = root.child("repair", errors);
+    rp.map?;
+    let warranty_days = rp.uint("warranty_days", 36_600, errors);
+    let documents = rp.documents("documents", errors);
+    let steps = rp.steps("steps", errors);
+    let service_levels = rp.service_levels("service_levels", errors);
+    rp.finish(errors);
+    Some(RepairPolicy {
+        warranty_days: warranty_days?,
+        documents: documents?,
+        steps: steps?,
+        service_levels: service_levels?,
+    })
+}
+
+fn read_kinds(
+    root: &mut Obj<'_>,
+    errors: &mut Vec<PolicyError>,
+) -> Option<Vec<(String, KindRules)>> {
+    let kinds_value = root.get("kinds", errors)?;
+    let Value::Object(map) = kinds_value else {
+        err(errors, "kinds".into(), "must be an object of product kinds");
+        return None;
+    };
+    if map.is_empty() {
+        err(
+            errors,
+            "kinds".into(),
+            "must name at least one product kind",
+        );
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (name, v) in map {
+        let path = format!("kinds.{name}");
+        if !is_identifier(name) {
+            err(errors, path.clone(), "kind ids are lower_snake_case");
+            ok = false;
+        }
+        let mut k = Obj::new(Some(v), path, errors);
+        if k.map.is_none() {
+            ok = false;
+            continue;
+        }
+        let cancel = k.choice(
+            "cancel",
+            &[
+                ("allowed", CancelRule::Allowed),
+                ("custom_order", CancelRule::CustomOrder),
+                ("final_sale", CancelRule::FinalSale),
+            ],
+            errors,
+        );
+        let return_rule = k.choice(
+            "return",
+            &[
+                ("within_window", ReturnRule::WithinWindow),
+                ("self_pickup", ReturnRule::SelfPickup),
+                ("custom_order", ReturnRule::CustomOrder),
+                ("final_sale", ReturnRule::FinalSale),
+            ],
+            errors,
+        );
+        let quality_return = k.choice(
+            "quality_return",
+            &[
+                ("inspection", QualityRule::Inspection),
+                ("excluded", QualityRule::Excluded),
+                ("final_sale", QualityRule::FinalSale),
+            ],
+            errors,
+        );
+        let repair = k.choice(
+            "repair",
+            &[
+                ("warranty", RepairRule::Warranty),
+                ("chargeable", RepairRule::Chargeable),
+            ],
+            errors,
+        );
+        k.finish(errors);
+        match (cancel, return_rule, quality_return, repair) {
+            (Some(cancel), Some(return_rule), Some(quality_return), Some(repair)) => out.push((
+                name.clone(),
+                KindRules {
+                    cancel,
+                    return_rule,
+                    quality_return,
+                    repair,
+                },
+            )),
+            _ => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+fn read_alternatives(
+    root: &mut Obj<'_>,
+    errors: &mut Vec<PolicyError>,
+) -> Option<BTreeMap<Clause, Vec<RequestType>>> {
+    let value = root.get("alternatives", errors)?;
+    let Value::Object(map) = value else {
+        err(
+            errors,
+            "alternatives".into(),
+            "must be an object of clause → request types",
+        );
+        return None;
+    };
+    let mut out = BTreeMap::new();
+    let mut ok = true;
+    for (clause, v) in map {
+        let path = format!("alternatives.{clause}");
+        let Some(c) = Clause::parse(clause).filter(|c| *c != Clause::Mixed) else {
+            err(errors, path, "unknown clause");
+            ok = false;
+            continue;
+        };
+        let Value::Array(items) = v else {
+            err(errors, path, "must be a list of request types");
+            ok = false;
+            continue;
+        };
+        let mut types = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            match item.as_str().and_then(RequestType::parse) {
+                Some(t) if !types.contains(&t) => types.push(t),
+                _ => {
+                    err(
+                        errors,
+                        format!("{path}[{i}]"),
+                        "must be one of cancel, return, exchange, repair, complaint (once each)",
+                    );
+                    ok = false;
+                }
+            }
+        }
+        out.insert(c, types);
+    }
+    ok.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_policy_validates() {
+        let p = Policy::from_json(DEFAULT_POLICY_JSON).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.time_zone.name(), "Asia/Shanghai");
+        assert_eq!(p.cancel.free_hours, 48);
+        assert_eq!(p.cancel.fee_percent, 10);
+        assert_eq!(p.kinds.len(), 5);
+        assert_eq!(p.version.len(), 16);
+    }
+
+    fn with(edit: impl FnOnce(&mut Value)) -> Result<Policy, PolicyErrors> {
+        let mut v: Value = serde_json::from_str(DEFAULT_POLICY_JSON).unwrap();
+        edit(&mut v);
+        Policy::from_json(&v.to_string())
+    }
+
+    fn messages(r: Result<Policy, PolicyErrors>) -> Vec<String> {
+        r.unwrap_err().0.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn names_the_field_of_an_unknown_value() {
+        let m = messages(with(|v| v["kinds"]["custom"]["cancel"] = "maybe".into()));
+        assert_eq!(m.len(), 1);
+        assert!(
+            m[0].starts_with("kinds.custom.cancel: unknown value"),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn reports_every_problem_at_once() {
+        let m = messages(with(|v| {
+            v["cancel"]["free_hours"] = (-1).into();
+            v["return"]["within_window"]["documents"][0] = "passport".into();
+            v["time_zone"] = "Mars/Olympus".into();
+            v["repair"]["warranty_dayz"] = 3.into();
+            v.as_object_mut().unwrap().remove("currency");
+        }));
+        let joined = m.join("\n");
+        for needle in [
+            "cancel.free_hours: must be a whole number",
+            "return.within_window.documents[0]: unknown document",
+            "time_zone: unknown IANA time zone",
+            "repair.warranty_dayz: unknown field",
+            "currency: missing",
+        ] {
+            assert!(joined.contains(needle), "{needle} not in {joined}");
+        }
+    }
+
+    #[test]
+    fn rejects_non_json_and_non_objects() {
+        assert!(messages(Policy::from_json("{"))[0].contains("not valid JSON"));
+        assert!(messages(Policy::from_json("[]"))[0].contains("must be an object"));
+        assert!(messages(Policy::from_json("{}")).len() > 5);
+    }
+
+    #[test]
+    fn a_changed_window_is_applied_without_rebuild() {
+        let p = with(|v| v["return"]["within_window"]["days"] = 15.into()).unwrap();
+        assert_eq!(p.returns.within_window.days, 15);
+        assert_ne!(p.version, Policy::default_policy().version);
+    }
+}
