@@ -797,7 +797,8 @@ fn a_kind_added_in_the_policy_file_is_decided_by_its_rules() {
 #[test]
 fn bad_cases_get_typed_errors() {
     let base = cancel("2026-03-03T09:00:00+08:00", "regular");
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Edit)> = vec![
         ("empty_order", Box::new(|c| c["order"]["lines"] = json!([]))),
         (
             "unknown_kind",
