@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every check of the project, as CI does (.ci/run calls this):
+# format, lints, all Rust tests (server on SQLite and PostgreSQL), the engine's WASM
+# build, the portal's release build and size budget, and the browser tests.
+# Installs whatever is missing first (scripts/setup-tools.sh); skips what is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Tools"
+bash scripts/setup-tools.sh
+# shellcheck source=/dev/null
+source scripts/tools-env.sh
+
+step "Format"
+cargo fmt --all -- --check
+
+step "Lints (native, all targets)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Lints (portal and engine for wasm32)"
+cargo clippy -p aftersales-portal -p aftersales-rules --lib --bins --target wasm32-unknown-unknown --locked -- -D warnings
+
+step "Rust tests (engine, portal, server on SQLite)"
+cargo test --workspace --locked
+
+step "Engine builds for wasm32 without CLI or test dependencies"
+cargo build -p aftersales-rules --lib --target wasm32-unknown-unknown --locked
+
+step "Server tests on PostgreSQL"
+bash scripts/test-server.sh --postgres-only
+
+step "Portal release build"
+bash scripts/build-portal.sh
+
+step "Bundle size budget"
+bash scripts/bundle-size.sh --check
+
+step "Browser tests (headless Chromium)"
+bash tests/e2e/run.sh
+
+echo
+echo "All checks passed."
