@@ -1,1 +1,99 @@
-fn main() {}
+//! `aftersales-server [serve] | import-orders FILE.csv | add-staff USERNAME`.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+use aftersales_server::config::{load_policy, Cli, Command, Config};
+use aftersales_server::{db, orders, shutdown_signal, staff, Application};
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+fn init_logging(format: &str) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == "pretty" {
+        builder.init();
+    } else {
+        builder.json().flatten_event(true).with_current_span(false).init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::resolve(&cli.options) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("aftersales-server: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&config.log_format);
+    let result = match cli.command.clone().unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::ImportOrders { file } => import_orders(config, &file).await,
+        Command::AddStaff { username, .. } => add_staff(config, &username).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("aftersales-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let static_dir = config.static_dir.clone();
+    let app = Application::build(config).await?;
+    if !static_dir.join("index.html").exists() {
+        tracing::warn!(dir = %static_dir.display(), "no built portal (index.html) to serve");
+    }
+    tracing::info!(addr = %app.addr, database = app.db().backend.name(), "listening");
+    app.run_until(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn import_orders(config: Config, file: &std::path::Path) -> Result<(), String> {
+    let policy = load_policy(config.policy_file.as_deref(), config.time_zone.as_deref())?;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let now = orders::now_in_zone(&policy.policy);
+    let parsed = orders::parse_csv(&text, &policy.policy, now)
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    let db = db::connect(&config.database_url).await?;
+    orders::store_orders(&db, &parsed, false)
+        .await
+        .map_err(|e| format!("cannot store the orders: {e}"))?;
+    let (count, lines) = orders::summary(&parsed);
+    println!("imported {count} orders ({lines} lines)");
+    Ok(())
+}
+
+async fn add_staff(config: Config, username: &str) -> Result<(), String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password for {username} (input is shown): ");
+        let _ = std::io::stderr().flush();
+    }
+    let mut password = String::new();
+    stdin
+        .lock()
+        .read_line(&mut password)
+        .map_err(|e| format!("cannot read the password: {e}"))?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    let db = db::connect(&config.database_url).await?;
+    let created = staff::add_staff(&db, username, password).await?;
+    if created {
+        println!("staff account {username} created");
+    } else {
+        println!("password of {username} changed");
+    }
+    Ok(())
+}

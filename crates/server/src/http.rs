@@ -1,0 +1,269 @@
+//! The router: API routes, the built portal, and the cross-cutting layers
+//! (CORS, security headers, body limits, compression, logging, panics).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::{OpenApi, ToSchema};
+
+use crate::config::Config;
+use crate::error::{localise, ApiError};
+use crate::{attachments, openapi, orders, requests, staff, AppState};
+
+/// JSON bodies are small; photos have their own, larger limit.
+const JSON_BODY_LIMIT: usize = 256 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let config = state.config.clone();
+    let photo_limit = config.max_attachment_bytes + 256 * 1024;
+    let api = Router::new()
+        .route("/health", get(health))
+        .route("/policy", get(policy))
+        .route("/store", get(store))
+        .route("/openapi.json", get(openapi_json))
+        .route("/orders/{number}", get(orders::lookup))
+        .route("/requests", post(requests::file_request))
+        .route("/requests/{id}", get(requests::get_request))
+        .route(
+            "/requests/{id}/attachments",
+            post(attachments::upload).layer(DefaultBodyLimit::max(photo_limit)),
+        )
+        .route("/requests/{id}/feedback", post(requests::feedback))
+        .route("/staff/login", post(staff::login))
+        .route("/staff/logout", post(staff::logout))
+        .route("/staff/requests", get(staff::list))
+        .route("/staff/requests/{id}", get(staff::detail))
+        .route("/staff/requests/{id}/transition", post(staff::transition))
+        .route(
+            "/staff/requests/{id}/attachments/{seq}",
+            get(staff::attachment),
+        )
+        .route("/staff/audit", get(staff::audit_trail))
+        .fallback(api_not_found)
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+
+    let index = config.static_dir.join("index.html");
+    let portal = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
+        .service(ServeDir::new(&config.static_dir).fallback(ServeFile::new(index)));
+
+    let csp = content_security_policy(&config);
+    let mut app = Router::new()
+        .nest("/api", api)
+        .fallback_service(portal)
+        .layer(middleware::from_fn(localise))
+        .layer(middleware::from_fn(log_request))
+        .layer(CompressionLayer::new())
+        .layer(cors(&config))
+        .layer(header_layer("content-security-policy", &csp))
+        .layer(header_layer("x-content-type-options", "nosniff"))
+        .layer(header_layer("referrer-policy", "no-referrer"))
+        .layer(header_layer(
+            "permissions-policy",
+            "camera=(self), microphone=(), geolocation=()",
+        ));
+    if config.allowed_origins.is_empty() {
+        // Old browsers ignore frame-ancestors; with no embedding sites, deny framing.
+        app = app.layer(header_layer("x-frame-options", "DENY"));
+    }
+    app.layer(CatchPanicLayer::custom(|_| {
+        ApiError::internal().into_response()
+    }))
+    .with_state(state)
+}
+
+fn header_layer(name: &'static str, value: &str) -> SetResponseHeaderLayer<HeaderValue> {
+    let value = HeaderValue::from_str(value).unwrap_or_else(|_| HeaderValue::from_static(""));
+    SetResponseHeaderLayer::overriding(HeaderName::from_static(name), value)
+}
+
+fn cors(config: &Config) -> CorsLayer {
+    let origins: Vec<HeaderValue> = config
+        .allowed_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            header::ACCEPT_LANGUAGE,
+        ])
+        .expose_headers([header::RETRY_AFTER])
+        .max_age(Duration::from_secs(600))
+}
+
+/// The portal's CSP; inline scripts of the built `index.html` (Trunk's loader)
+/// are allowed by hash, so no `unsafe-inline` is needed for scripts.
+pub fn content_security_policy(config: &Config) -> String {
+    let hashes = inline_script_hashes(&config.static_dir.join("index.html"));
+    let ancestors = std::iter::once("'self'".to_owned())
+        .chain(config.allowed_origins.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+         font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+         frame-ancestors {ancestors}"
+    )
+}
+
+fn inline_script_hashes(index: &Path) -> String {
+    let Ok(html) = std::fs::read_to_string(index) else {
+        return String::new();
+    };
+    let mut out = String::new();
+    let mut rest = html.as_str();
+    while let Some(start) = rest.find("<script") {
+        rest = &rest[start..];
+        let Some(tag_end) = rest.find('>') else { break };
+        let tag = &rest[..tag_end];
+        let body_start = tag_end + 1;
+        let Some(close) = rest[body_start..].find("</script>") else {
+            break;
+        };
+        let body = &rest[body_start..body_start + close];
+        if !tag.contains("src=") && !body.trim().is_empty() {
+            let digest = Sha256::digest(body.as_bytes());
+            out.push_str(&format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        rest = &rest[body_start + close..];
+    }
+    out
+}
+
+/// One structured line per request: method, route template, status, duration.
+/// Never the query string or the concrete path (phone numbers, tracking codes).
+async fn log_request(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| {
+            if request.uri().path().starts_with("/api") {
+                "/api/<unmatched>".into()
+            } else {
+                "<static>".into()
+            }
+        });
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if status >= 500 {
+        tracing::warn!(%method, route, status, ms, "request");
+    } else {
+        tracing::info!(%method, route, status, ms, "request");
+    }
+    response
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError::not_found("not_found")
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    pub status: String,
+    /// `sqlite` or `postgres`.
+    pub database: String,
+}
+
+/// Liveness and database reachability.
+#[utoipa::path(
+    get,
+    path = "/api/health",
+    responses(
+        (status = 200, description = "Up", body = Health),
+        (status = 503, description = "Database unavailable", body = crate::error::ErrorBody),
+    ),
+    tag = "public"
+)]
+pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
+    sqlx::query("SELECT 1").execute(&state.db.pool).await?;
+    Ok(Json(Health {
+        status: "ok".into(),
+        database: state.db.backend.name().into(),
+    }))
+}
+
+/// The policy in force, with its `version` (content hash).
+#[utoipa::path(
+    get,
+    path = "/api/policy",
+    responses((status = 200, description = "The policy JSON (POLICY.md) plus `version`", body = Object)),
+    tag = "public"
+)]
+pub async fn policy(State(state): State<AppState>) -> Response {
+    let mut response = Json(state.policy.json.clone()).into_response();
+    if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", state.policy.policy.version)) {
+        response.headers_mut().insert(header::ETAG, etag);
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Store {
+    pub name: String,
+    pub time_zone: String,
+    pub currency: String,
+}
+
+/// The store's name, time zone and currency, for the portal's header.
+#[utoipa::path(
+    get,
+    path = "/api/store",
+    responses((status = 200, description = "Store settings", body = Store)),
+    tag = "public"
+)]
+pub async fn store(State(state): State<AppState>) -> Json<Store> {
+    let p = &state.policy.policy;
+    Json(Store {
+        name: state.config.store_name.clone(),
+        time_zone: p.time_zone.name().to_owned(),
+        currency: p.currency.clone(),
+    })
+}
+
+async fn openapi_json() -> Response {
+    match openapi::ApiDoc::openapi().to_json() {
+        Ok(text) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            text,
+        )
+            .into_response(),
+        Err(_) => ApiError::internal().into_response(),
+    }
+}
