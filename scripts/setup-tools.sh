@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Installs what building and browser-testing the portal needs, on a Debian machine
+# (run as root, or with sudo available). Idempotent: every step checks first and is
+# skipped when the right version is already there. Works unattended (CI=true, no stdin).
+#
+#   scripts/setup-tools.sh               install what is missing
+#   scripts/setup-tools.sh --print-env   only print the PATH export for callers:
+#                                        eval "$(scripts/setup-tools.sh --print-env)"
+#
+# Tools:
+#   - rustup target wasm32-unknown-unknown
+#   - trunk 0.21.14 (cargo install --locked)
+#   - wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock
+#   - wasm-opt from the npm package `binaryen` (Debian's binaryen is too old for
+#     current Rust WASM output), installed with the browser tests' node packages
+#     into tests/e2e/node_modules (git-ignored) and put first on PATH
+#   - Debian chromium + chromium-driver, a CJK font (fonts-noto-cjk) for screenshots,
+#     brotli (for size reports)
+#   - node packages of tests/e2e (npm ci from the committed package-lock.json)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TRUNK_VERSION="0.21.14"
+E2E_DIR="$ROOT/tests/e2e"
+WASM_OPT_BIN="$E2E_DIR/node_modules/binaryen/bin"
+
+print_env() {
+  printf 'export PATH="%s:%s:$PATH"\n' "$WASM_OPT_BIN" "${CARGO_HOME:-$HOME/.cargo}/bin"
+}
+
+if [[ "${1:-}" == "--print-env" ]]; then
+  print_env
+  exit 0
+fi
+
+export PATH="$WASM_OPT_BIN:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+export DEBIAN_FRONTEND=noninteractive
+
+say() { printf '[setup-tools] %s\n' "$*"; }
+die() { printf '[setup-tools] error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [[ "$(id -u)" -eq 0 ]]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo -n "$@"
+  else
+    die "need root (or sudo) to run: $*"
+  fi
+}
+
+# Another process on this machine may be installing the same tool right now
+# (a shared build box); wait for it instead of starting a second build.
+wait_for_other_install() {
+  local crate="$1" waited=0
+  while pgrep -f "cargo install .*${crate}( |$)" >/dev/null 2>&1; do
+    if (( waited == 0 )); then say "another 'cargo install ${crate}' is running; waiting for it"; fi
+    sleep 10
+    waited=$((waited + 10))
+    if (( waited > 3600 )); then die "gave up waiting for the other ${crate} install"; fi
+  done
+}
+
+APT_UPDATED=0
+apt_install() {
+  if (( APT_UPDATED == 0 )); then
+    say "apt-get update"
+    as_root apt-get update -q
+    APT_UPDATED=1
+  fi
+  say "apt-get install $*"
+  as_root apt-get install -y -q --no-install-recommends "$@"
+}
+
+# --- Rust toolchain -------------------------------------------------------------
+command -v cargo >/dev/null 2>&1 || die "cargo not found: install Rust with rustup first"
+command -v rustup >/dev/null 2>&1 || die "rustup not found: the wasm32 target is added with rustup"
+
+if rustup target list --installed | grep -qx 'wasm32-unknown-unknown'; then
+  say "ok: rust target wasm32-unknown-unknown"
+else
+  say "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# --- Trunk ------------------------------------------------------------------------
+trunk_ok() { command -v trunk >/dev/null 2>&1 && trunk --version 2>/dev/null | grep -qx "trunk ${TRUNK_VERSION}"; }
+if ! trunk_ok; then wait_for_other_install trunk; fi
+if trunk_ok; then
+  say "ok: trunk ${TRUNK_VERSION}"
+else
+  say "cargo install --locked trunk --version ${TRUNK_VERSION}"
+  cargo install --locked trunk --version "${TRUNK_VERSION}"
+  trunk_ok || die "trunk ${TRUNK_VERSION} not on PATH after install"
+fi
+
+# --- wasm-bindgen-cli (must equal the wasm-bindgen library in Cargo.lock) ---------
+WB_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")"
+[[ -n "$WB_VERSION" ]] || die "no wasm-bindgen in Cargo.lock"
+wb_ok() { command -v wasm-bindgen >/dev/null 2>&1 && wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen ${WB_VERSION}"; }
+if ! wb_ok; then wait_for_other_install wasm-bindgen-cli; fi
+if wb_ok; then
+  say "ok: wasm-bindgen ${WB_VERSION}"
+else
+  say "cargo install wasm-bindgen-cli --version =${WB_VERSION}"
+  cargo install wasm-bindgen-cli --version "=${WB_VERSION}"
+  wb_ok || die "wasm-bindgen ${WB_VERSION} not on PATH after install"
+fi
+
+# --- Debian packages: chromium, chromium-driver, brotli, node -----------------------
+missing=()
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+[[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
+command -v brotli >/dev/null 2>&1 || missing+=(brotli)
+# A CJK font, or the Chinese UI renders as boxes in headless screenshots.
+[[ -n "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]] || missing+=(fonts-noto-cjk)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if (( ${#missing[@]} > 0 )); then
+  apt_install "${missing[@]}"
+else
+  say "ok: chromium, chromium-driver, brotli, a CJK font, node, npm"
+fi
+
+# --- node packages of tests/e2e (playwright-core, axe-core, binaryen's wasm-opt) ----
+# `npm ci` reinstalls from scratch, so it only runs when the lock file changed
+# since the last install. Never `npx playwright install`: tests use /usr/bin/chromium.
+stamp="$E2E_DIR/node_modules/.package-lock.json"
+if [[ -f "$stamp" && "$stamp" -nt "$E2E_DIR/package-lock.json" && -x "$WASM_OPT_BIN/wasm-opt" ]]; then
+  say "ok: tests/e2e node packages"
+else
+  say "npm ci in tests/e2e"
+  (cd "$E2E_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+wasm_opt_version="$(wasm-opt --version 2>/dev/null || true)"
+[[ "$(command -v wasm-opt)" == "$WASM_OPT_BIN/wasm-opt" ]] || die "wasm-opt on PATH is not binaryen's npm build"
+[[ "$wasm_opt_version" =~ version\ ([0-9]+) ]] || die "wasm-opt --version failed"
+(( BASH_REMATCH[1] >= 116 )) || die "wasm-opt ${BASH_REMATCH[1]} is too old (need >= 116)"
+say "ok: ${wasm_opt_version} ($WASM_OPT_BIN)"
+
+say "done. Callers put the tools on PATH with:"
+print_env
