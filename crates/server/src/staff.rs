@@ -36,7 +36,7 @@ pub async fn audit(
         "INSERT INTO audit_log (id, at, actor, action, request_id, detail) \
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(audit_id())
     .bind(at)
     .bind(actor)
     .bind(action)
@@ -45,6 +45,16 @@ pub async fn audit(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Audit ids sort by time (nanoseconds, zero-padded), then a random suffix.
+fn audit_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let suffix = uuid::Uuid::new_v4().simple().to_string();
+    format!("{nanos:020}-{}", &suffix[..8])
 }
 
 fn hash_password(password: &str) -> Result<String, String> {
