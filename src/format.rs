@@ -1,0 +1,219 @@
+//! Money, dates and durations as the customer reads them, in either language.
+//!
+//! Plain integer arithmetic only: no float money, no date library.
+
+use aftersales_rules::time::Date;
+use aftersales_rules::Timestamp;
+
+use crate::i18n::Lang;
+
+/// Minor-unit digits and symbol of the currencies a store is likely to use.
+fn currency_parts(code: &str) -> (&str, u32) {
+    match code {
+        "CNY" => ("¥", 2),
+        "JPY" => ("JP¥", 0),
+        "KRW" => ("₩", 0),
+        "HKD" => ("HK$", 2),
+        "TWD" => ("NT$", 2),
+        "USD" => ("US$", 2),
+        "EUR" => ("€", 2),
+        "GBP" => ("£", 2),
+        _ => (code, 2),
+    }
+}
+
+/// Integer minor units in the store's currency: `249990, "CNY"` → `¥2,499.90`.
+pub fn money(minor: i64, currency: &str) -> String {
+    let (symbol, digits) = currency_parts(currency);
+    let negative = minor < 0;
+    let abs = minor.unsigned_abs();
+    let scale = 10u64.pow(digits);
+    let (major, fraction) = (abs / scale, abs % scale);
+    let mut grouped = String::new();
+    let plain = major.to_string();
+    for (i, c) in plain.chars().enumerate() {
+        if i > 0 && (plain.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    out.push_str(symbol);
+    if symbol.len() == 3 && symbol.chars().all(|c| c.is_ascii_uppercase()) {
+        out.push(' ');
+    }
+    out.push_str(&grouped);
+    if digits > 0 {
+        out.push('.');
+        out.push_str(&format!("{fraction:0width$}", width = digits as usize));
+    }
+    out
+}
+
+const WEEKDAYS_ZH: [&str; 7] = ["日", "一", "二", "三", "四", "五", "六"];
+const WEEKDAYS_EN: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// Local wall-clock parts of a timestamp at its own offset.
+fn wall_clock(t: Timestamp) -> (Date, i64, i64) {
+    let local = t.unix_seconds() + i64::from(t.offset_seconds());
+    let sod = local.rem_euclid(86_400);
+    (t.local_date(), sod / 3600, sod / 60 % 60)
+}
+
+/// A date as written in the language: `2026年11月28日(星期六)` / `Sat 28 Nov 2026`.
+pub fn date(d: Date, lang: Lang) -> String {
+    let wd = usize::from(d.weekday());
+    match lang {
+        Lang::Zh => format!(
+            "{}年{}月{}日(星期{})",
+            d.year, d.month, d.day, WEEKDAYS_ZH[wd]
+        ),
+        Lang::En => format!(
+            "{} {} {} {}",
+            WEEKDAYS_EN[wd],
+            d.day,
+            MONTHS_EN[usize::from(d.month.clamp(1, 12)) - 1],
+            d.year
+        ),
+    }
+}
+
+/// A deadline, already localised to the store's zone. A window that closes at
+/// 00:00 is shown as 24:00 of the day before (its last day), as the policy counts it.
+pub fn deadline(t: Timestamp, lang: Lang) -> String {
+    let (mut d, mut h, m) = wall_clock(t);
+    if h == 0 && m == 0 && t.unix_seconds() % 60 == 0 {
+        if let Ok(prev) = d.add_days(-1) {
+            d = prev;
+            h = 24;
+        }
+    }
+    let day = date(d, lang);
+    match lang {
+        Lang::Zh => format!("{day} {h:02}:{m:02}"),
+        Lang::En => format!("{day}, {h:02}:{m:02}"),
+    }
+}
+
+/// `UTC+8`, `UTC-3:30`, `UTC` for an offset in seconds.
+pub fn utc_offset(offset: i32) -> String {
+    if offset == 0 {
+        return "UTC".into();
+    }
+    let sign = if offset < 0 { '-' } else { '+' };
+    let abs = offset.unsigned_abs();
+    let (h, m) = (abs / 3600, abs / 60 % 60);
+    if m == 0 {
+        format!("UTC{sign}{h}")
+    } else {
+        format!("UTC{sign}{h}:{m:02}")
+    }
+}
+
+/// A positive span of time, coarse: `2天5小时` / `2 days 5 hours`, `40分钟` / `40 minutes`.
+pub fn span(secs: i64, lang: Lang) -> String {
+    let minutes = (secs.max(0) + 59) / 60;
+    let (days, hours, mins) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    let mut parts: Vec<(i64, Unit)> = Vec::new();
+    if days > 0 {
+        parts.push((days, Unit::Day));
+        if hours > 0 {
+            parts.push((hours, Unit::Hour));
+        }
+    } else if hours > 0 {
+        parts.push((hours, Unit::Hour));
+        if mins > 0 {
+            parts.push((mins, Unit::Minute));
+        }
+    } else {
+        parts.push((mins.max(1), Unit::Minute));
+    }
+    let words: Vec<String> = parts.iter().map(|&(n, u)| quantity(n, u, lang)).collect();
+    match lang {
+        Lang::Zh => words.concat(),
+        Lang::En => words.join(" "),
+    }
+}
+
+/// A service-level duration as the store states it: minutes, else whole hours.
+pub fn minutes(total: u32, lang: Lang) -> String {
+    let total = i64::from(total);
+    if total >= 60 && total % 60 == 0 {
+        quantity(total / 60, Unit::Hour, lang)
+    } else {
+        quantity(total, Unit::Minute, lang)
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Unit {
+    Day,
+    Hour,
+    Minute,
+}
+
+fn quantity(n: i64, unit: Unit, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => {
+            let word = match unit {
+                Unit::Day => "天",
+                Unit::Hour => "小时",
+                Unit::Minute => "分钟",
+            };
+            format!("{n}{word}")
+        }
+        Lang::En => {
+            let word = match unit {
+                Unit::Day => "day",
+                Unit::Hour => "hour",
+                Unit::Minute => "minute",
+            };
+            let plural = if n == 1 { "" } else { "s" };
+            format!("{n} {word}{plural}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_groups_and_keeps_minor_units() {
+        assert_eq!(money(249_900, "CNY"), "¥2,499.00");
+        assert_eq!(money(24_990, "CNY"), "¥249.90");
+        assert_eq!(money(5, "CNY"), "¥0.05");
+        assert_eq!(money(0, "CNY"), "¥0.00");
+        assert_eq!(money(123_456_789, "CNY"), "¥1,234,567.89");
+        assert_eq!(money(-1_000, "CNY"), "-¥10.00");
+        assert_eq!(money(1_000, "JPY"), "JP¥1,000");
+        assert_eq!(money(1_000, "CHF"), "CHF 10.00");
+        assert_eq!(money(i64::MIN, "CNY"), "-¥92,233,720,368,547,758.08");
+    }
+
+    #[test]
+    fn a_midnight_close_is_24_00_of_the_last_day() {
+        let t = Timestamp::parse("2026-11-29T00:00:00+08:00").unwrap();
+        assert_eq!(deadline(t, Lang::Zh), "2026年11月28日(星期六) 24:00");
+        assert_eq!(deadline(t, Lang::En), "Sat 28 Nov 2026, 24:00");
+        let t = Timestamp::parse("2026-11-24T14:05:00+08:00").unwrap();
+        assert_eq!(deadline(t, Lang::En), "Tue 24 Nov 2026, 14:05");
+    }
+
+    #[test]
+    fn spans_and_offsets() {
+        assert_eq!(span(2 * 86_400 + 5 * 3600 + 10, Lang::Zh), "2天5小时");
+        assert_eq!(span(3600 + 60, Lang::En), "1 hour 1 minute");
+        assert_eq!(span(0, Lang::En), "1 minute");
+        assert_eq!(minutes(1440, Lang::Zh), "24小时");
+        assert_eq!(minutes(15, Lang::En), "15 minutes");
+        assert_eq!(utc_offset(8 * 3600), "UTC+8");
+        assert_eq!(utc_offset(-(3 * 3600 + 1800)), "UTC-3:30");
+    }
+}
