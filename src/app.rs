@@ -201,7 +201,6 @@ fn Checker(policy: Arc<Policy>, lang: RwSignal<Lang>) -> impl IntoView {
 
     let order_choices = move || {
         let l = lang.get();
-        let t = l.t();
         ORDERS
             .iter()
             .enumerate()
@@ -215,28 +214,13 @@ fn Checker(policy: Arc<Policy>, lang: RwSignal<Lang>) -> impl IntoView {
                 } else {
                     crate::format::money(o.unit_price, &currency)
                 };
-                let ago = |secs: i64| match l {
-                    Lang::Zh => format!("{}{}", crate::format::span(secs, l), t.ago),
-                    Lang::En => format!("{} {}", crate::format::span(secs, l), t.ago),
-                };
-                let status = match o.fulfilled_ago {
-                    None => format!("{} {} · {}", t.ordered, ago(o.ordered_ago), t.not_delivered),
-                    Some(f) => {
-                        let word = if o.kind == "self_pickup" {
-                            t.picked_up
-                        } else {
-                            t.delivered
-                        };
-                        match l {
-                            Lang::Zh => {
-                                format!("{}{} · {}{}", ago(f), word, t.ordered, ago(o.ordered_ago))
-                            }
-                            Lang::En => {
-                                format!("{word} {} · {} {}", ago(f), t.ordered, ago(o.ordered_ago))
-                            }
-                        }
-                    }
-                };
+                let span = |secs: i64| crate::format::span(secs, l);
+                let fulfilled = o.fulfilled_ago.map(span);
+                let status = i18n::order_status(
+                    l,
+                    &span(o.ordered_ago),
+                    fulfilled.as_deref().map(|f| (f, o.kind == "self_pickup")),
+                );
                 view! {
                     <label class="asp-order">
                         <input
@@ -313,7 +297,7 @@ fn Checker(policy: Arc<Policy>, lang: RwSignal<Lang>) -> impl IntoView {
         Some(view! {
             <fieldset class="asp-field">
                 <legend>{t.step_reason}</legend>
-                <div class="asp-pills">
+                <div class="asp-pills asp-pills-wide">
                     {option(false, t.reason_other)} {option(true, t.reason_quality)}
                 </div>
             </fieldset>
@@ -345,7 +329,7 @@ fn Checker(policy: Arc<Policy>, lang: RwSignal<Lang>) -> impl IntoView {
         Some(view! {
             <fieldset class="asp-field">
                 <legend>{l.t().step_about}</legend>
-                <div class="asp-pills">
+                <div class="asp-pills asp-pills-wide">
                     {option(ComplaintAbout::Service)} {option(ComplaintAbout::Product)}
                 </div>
             </fieldset>

@@ -76,7 +76,7 @@ pub const ORDERS: &[DemoOrder] = &[
     },
     DemoOrder {
         number: "SO-24006",
-        name_zh: "床头柜(门店自提)",
+        name_zh: "床头柜（门店自提）",
         name_en: "Bedside table (collected in store)",
         kind: "self_pickup",
         quantity: 2,

@@ -66,12 +66,12 @@ fn wall_clock(t: Timestamp) -> (Date, i64, i64) {
     (t.local_date(), sod / 3600, sod / 60 % 60)
 }
 
-/// A date as written in the language: `2026年11月28日(星期六)` / `Sat 28 Nov 2026`.
+/// A date as written in the language: `2026年11月28日（星期六）` / `Sat 28 Nov 2026`.
 pub fn date(d: Date, lang: Lang) -> String {
     let wd = usize::from(d.weekday());
     match lang {
         Lang::Zh => format!(
-            "{}年{}月{}日(星期{})",
+            "{}年{}月{}日（星期{}）",
             d.year, d.month, d.day, WEEKDAYS_ZH[wd]
         ),
         Lang::En => format!(
@@ -96,7 +96,7 @@ pub fn deadline(t: Timestamp, lang: Lang) -> String {
     }
     let day = date(d, lang);
     match lang {
-        Lang::Zh => format!("{day} {h:02}:{m:02}"),
+        Lang::Zh => format!("{day}{h:02}:{m:02}"),
         Lang::En => format!("{day}, {h:02}:{m:02}"),
     }
 }
@@ -200,7 +200,7 @@ mod tests {
     #[test]
     fn a_midnight_close_is_24_00_of_the_last_day() {
         let t = Timestamp::parse("2026-11-29T00:00:00+08:00").unwrap();
-        assert_eq!(deadline(t, Lang::Zh), "2026年11月28日(星期六) 24:00");
+        assert_eq!(deadline(t, Lang::Zh), "2026年11月28日（星期六）24:00");
         assert_eq!(deadline(t, Lang::En), "Sat 28 Nov 2026, 24:00");
         let t = Timestamp::parse("2026-11-24T14:05:00+08:00").unwrap();
         assert_eq!(deadline(t, Lang::En), "Tue 24 Nov 2026, 14:05");

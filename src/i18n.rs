@@ -104,8 +104,6 @@ pub struct Texts {
     pub deadline_exchange: &'static str,
     pub deadline_warranty: &'static str,
     pub deadline_generic: &'static str,
-    pub time_left: &'static str,
-    pub store_time: &'static str,
     pub documents: &'static str,
     pub conditions: &'static str,
     pub steps: &'static str,
@@ -113,11 +111,6 @@ pub struct Texts {
     pub alternatives: &'static str,
     pub lines: &'static str,
     pub check_failed: &'static str,
-    pub ordered: &'static str,
-    pub not_delivered: &'static str,
-    pub delivered: &'static str,
-    pub picked_up: &'static str,
-    pub ago: &'static str,
     pub disclaimer: &'static str,
     pub demo_note: &'static str,
 }
@@ -125,24 +118,24 @@ pub struct Texts {
 pub static ZH: Texts = Texts {
     page_title: "售后自助查询",
     title: "售后自助查询",
-    intro: "选择订单和您的需求,立即查看能否取消、退货、换货、维修或投诉,以及原因。",
+    intro: "选择订单和您的需求，立即查看能否取消、退货、换货、维修或投诉，以及原因。",
     switch_label: "切换语言",
     loading: "正在加载售后政策…",
-    load_failed: "无法加载售后政策,请稍后再试。",
+    load_failed: "无法加载售后政策，请稍后再试。",
     load_failed_status: "服务器返回状态",
-    policy_invalid: "售后政策文件有误,暂时无法自助查询。请联系门店。",
-    policy_invalid_hint: "政策文件中的问题(供门店技术人员参考):",
+    policy_invalid: "售后政策文件有误，暂时无法自助查询。请联系门店。",
+    policy_invalid_hint: "政策文件中的问题（供门店技术人员参考）：",
     step_order: "1. 选择订单",
     step_request: "2. 您想要",
     step_reason: "原因",
     step_about: "投诉内容",
     reason_quality: "产品本身质量问题",
-    reason_other: "其他原因(如不再需要)",
-    about_service: "服务、环境等(软性投诉)",
-    about_product: "产品问题(硬性投诉)",
+    reason_other: "其他原因（如不再需要）",
+    about_service: "服务、环境等（软性投诉）",
+    about_product: "产品问题（硬性投诉）",
     check: "查看结果",
     result_heading: "查询结果",
-    result_placeholder: "选择订单和需求后,点击“查看结果”。",
+    result_placeholder: "选择订单和需求后，点击“查看结果”。",
     why: "原因",
     fee: "费用",
     cancel_fee: "退单费",
@@ -150,29 +143,22 @@ pub static ZH: Texts = Texts {
     refund_if_confirmed: "确认质量问题后退款",
     no_fee: "无",
     repair_cost: "维修费用",
-    repair_cost_warranty: "如属产品自身质量问题,免费维修;如因使用或维护不当,按公司收费标准收费",
+    repair_cost_warranty: "如属产品自身质量问题，免费维修；如因使用或维护不当，按公司收费标准收费",
     repair_cost_schedule: "根据公司收费标准收取相应费用",
     deadline_cancel: "无偿取消截止",
     deadline_return: "退货截止",
     deadline_exchange: "换货截止",
     deadline_warranty: "保修期至",
     deadline_generic: "截止时间",
-    time_left: "剩余",
-    store_time: "门店时间",
     documents: "请携带",
     conditions: "以上结果的前提是",
     steps: "办理步骤",
     service_levels: "我们的承诺",
     alternatives: "您也可以",
     lines: "各商品结果",
-    check_failed: "无法判断此订单:",
-    ordered: "下单",
-    not_delivered: "尚未送货",
-    delivered: "已送货",
-    picked_up: "已自提",
-    ago: "前",
-    disclaimer: "本结果依据门店现行售后政策自动生成,最终以门店审核为准。",
-    demo_note: "演示订单:日期相对于当前时间。",
+    check_failed: "无法判断此订单：",
+    disclaimer: "本结果依据门店现行售后政策自动生成，最终以门店审核为准。",
+    demo_note: "演示订单：日期相对于当前时间。",
 };
 
 pub static EN: Texts = Texts {
@@ -210,8 +196,6 @@ pub static EN: Texts = Texts {
     deadline_exchange: "Exchange by",
     deadline_warranty: "Warranty until",
     deadline_generic: "Deadline",
-    time_left: "Time left",
-    store_time: "store time",
     documents: "Please bring",
     conditions: "This result assumes that",
     steps: "What happens next",
@@ -219,14 +203,38 @@ pub static EN: Texts = Texts {
     alternatives: "You can also",
     lines: "Result per item",
     check_failed: "This order could not be checked:",
-    ordered: "Ordered",
-    not_delivered: "not yet delivered",
-    delivered: "Delivered",
-    picked_up: "Collected",
-    ago: "ago",
     disclaimer: "This result is generated from the store's current after-sales policy; the store confirms it when you make the request.",
     demo_note: "Demo orders: dates are relative to now.",
 };
+
+/// A demo order's history: `5小时前下单 · 尚未送货` / `Ordered 5 hours ago · not yet delivered`.
+/// `ordered` and `fulfilled` are spans (`5小时`); `picked_up` for self-collected goods.
+pub fn order_status(lang: Lang, ordered: &str, fulfilled: Option<(&str, bool)>) -> String {
+    match (lang, fulfilled) {
+        (Lang::Zh, None) => format!("{ordered}前下单 · 尚未送货"),
+        (Lang::Zh, Some((f, false))) => format!("{f}前已送货 · {ordered}前下单"),
+        (Lang::Zh, Some((f, true))) => format!("{f}前已自提 · {ordered}前下单"),
+        (Lang::En, None) => format!("Ordered {ordered} ago · not yet delivered"),
+        (Lang::En, Some((f, false))) => format!("Delivered {f} ago · ordered {ordered} ago"),
+        (Lang::En, Some((f, true))) => format!("Collected {f} ago · ordered {ordered} ago"),
+    }
+}
+
+/// Which clock a deadline is shown in: `门店时间（Asia/Shanghai，UTC+8）`.
+pub fn store_time(lang: Lang, zone: &str, offset: &str) -> String {
+    match lang {
+        Lang::Zh => format!("门店时间（{zone}，{offset}）"),
+        Lang::En => format!("store time ({zone}, {offset})"),
+    }
+}
+
+/// How long until a deadline: `还剩1天19小时` / `1 day 19 hours left`.
+pub fn time_left(lang: Lang, span: &str) -> String {
+    match lang {
+        Lang::Zh => format!("还剩{span}"),
+        Lang::En => format!("{span} left"),
+    }
+}
 
 /// Chooses the Chinese or English text.
 fn pick<T>(lang: Lang, zh: T, en: T) -> T {
@@ -238,7 +246,7 @@ fn pick<T>(lang: Lang, zh: T, en: T) -> T {
 
 pub fn request_type(lang: Lang, t: RequestType) -> &'static str {
     match t {
-        RequestType::Cancel => pick(lang, "取消订单", "Cancel the order"),
+        RequestType::Cancel => pick(lang, "取消订单", "Cancel order"),
         RequestType::Return => pick(lang, "退货", "Return"),
         RequestType::Exchange => pick(lang, "换货", "Exchange"),
         RequestType::Repair => pick(lang, "维修", "Repair"),
@@ -276,7 +284,7 @@ pub fn headline(lang: Lang, outcome: Outcome, clause: Clause, request: RequestTy
     let s = match (outcome, clause) {
         (Outcome::Mixed, _) | (_, Clause::Mixed) => pick(
             lang,
-            "订单中各商品的结果不同,请看下方每件商品的结果。",
+            "订单中各商品的结果不同，请看下方每件商品的结果。",
             "The items in this order are decided differently; see each item below.",
         ),
         (Outcome::Allowed, Clause::CancelFree) => pick(
@@ -286,7 +294,7 @@ pub fn headline(lang: Lang, outcome: Outcome, clause: Clause, request: RequestTy
         ),
         (Outcome::AllowedWithFee, Clause::CancelFee) => pick(
             lang,
-            "您可以取消此订单,但需支付退单费。",
+            "您可以取消此订单，但需支付退单费。",
             "You can cancel this order, but a cancellation fee applies.",
         ),
         (Outcome::Refused, c) if c.as_str().starts_with("cancel.") => {
@@ -301,7 +309,7 @@ pub fn headline(lang: Lang, outcome: Outcome, clause: Clause, request: RequestTy
         }
         (Outcome::NeedsInspection, _) => pick(
             lang,
-            "我们会先安排维修人员实地检测;确属质量问题的,可予以受理。",
+            "我们会先安排维修人员实地检测；确属质量问题的，可予以受理。",
             "A technician will inspect the item first; if the defect is confirmed, your request is accepted.",
         ),
         (Outcome::Refused, _) if exchange => {
@@ -310,12 +318,12 @@ pub fn headline(lang: Lang, outcome: Outcome, clause: Clause, request: RequestTy
         (Outcome::Refused, _) => pick(lang, "此商品不能退货。", "This item cannot be returned."),
         (Outcome::Allowed, Clause::RepairWarranty) => pick(
             lang,
-            "我们可以为您维修,商品在保修期内。",
+            "我们可以为您维修，商品在保修期内。",
             "We can repair this item; it is under warranty.",
         ),
         (Outcome::AllowedWithFee, Clause::RepairChargeable) => pick(
             lang,
-            "我们可以为您维修,需按公司收费标准付费。",
+            "我们可以为您维修，需按公司收费标准付费。",
             "We can repair this item; the repair is charged.",
         ),
         (_, Clause::ComplaintService | Clause::ComplaintProduct) => pick(
@@ -326,7 +334,7 @@ pub fn headline(lang: Lang, outcome: Outcome, clause: Clause, request: RequestTy
         (Outcome::Allowed, _) => pick(lang, "可以受理您的申请。", "Your request can be accepted."),
         (Outcome::AllowedWithFee, _) => pick(
             lang,
-            "可以受理您的申请,但需要付费。",
+            "可以受理您的申请，但需要付费。",
             "Your request can be accepted, but a fee applies.",
         ),
     };
@@ -338,22 +346,22 @@ pub fn explanation(lang: Lang, clause: Clause, terms: Terms) -> String {
     let text = match clause {
         Clause::CancelAlreadyFulfilled => pick(
             lang,
-            "商品已送货或提货,订单不能再取消;如需退回商品,请申请退货。",
+            "商品已送货或提货，订单不能再取消；如需退回商品，请申请退货。",
             "The goods have already been delivered or collected, so the order can no longer be cancelled. To send them back, ask for a return instead.",
         ),
         Clause::CancelFinalSale | Clause::ReturnFinalSale => pick(
             lang,
-            "作为“处理品”售出的商品为最终销售行为,不可退货、赊欠、换货或取消订单。",
+            "作为“处理品”售出的商品为最终销售行为，不可退货、赊欠、换货或取消订单。",
             "Items sold as clearance are a final sale: they cannot be returned, bought on credit, exchanged or cancelled.",
         ),
         Clause::CancelCustomOrder => pick(
             lang,
-            "特殊订单不可取消:所有已下单的定制商品应在生产之前付清全款,并且不予以退货、更换。",
+            "特殊订单不可取消：所有已下单的定制商品应在生产之前付清全款，并且不予以退货、更换。",
             "Custom orders cannot be cancelled: made-to-order items are paid in full before production and cannot be returned or exchanged.",
         ),
         Clause::CancelFree => pick(
             lang,
-            "所有非顾客定制的产品订单,可以在下单{free_hours}小时内无偿取消。",
+            "所有非顾客定制的产品订单，可以在下单{free_hours}小时内无偿取消。",
             "Any order that is not custom-made can be cancelled free of charge within {free_hours} hours of ordering.",
         ),
         Clause::CancelFee => pick(
@@ -363,32 +371,32 @@ pub fn explanation(lang: Lang, clause: Clause, terms: Terms) -> String {
         ),
         Clause::ReturnQualityExcluded => pick(
             lang,
-            "如因产品本身质量问题而导致的退货或者换货,可予以受理,但对于处理品、特卖品除外。特卖品可以申请维修。",
+            "如因产品本身质量问题而导致的退货或者换货，可予以受理，但对于处理品、特卖品除外。特卖品可以申请维修。",
             "Returns and exchanges for a quality defect are accepted, except for clearance and special-sale items. You can ask for a repair instead.",
         ),
         Clause::ReturnQualityInspection => pick(
             lang,
-            "如是产品质量问题,可先建议由维修人员进行实地的检测和维修。如因产品本身质量问题而导致您坚持要求退货或者换货,可予以受理。",
+            "如是产品质量问题，可先建议由维修人员进行实地的检测和维修。如因产品本身质量问题而导致您坚持要求退货或者换货，可予以受理。",
             "For a quality problem, a technician first inspects the item at your home and repairs it if possible. If the defect is confirmed and you still want a return or an exchange, it is accepted.",
         ),
         Clause::ReturnCustomOrder => pick(
             lang,
-            "定制商品不予以退货、更换(产品本身质量问题除外)。您可以申请维修。",
+            "定制商品不予以退货、更换（产品本身质量问题除外）。您可以申请维修。",
             "Custom-made items cannot be returned or exchanged (except for a quality defect). You can ask for a repair.",
         ),
         Clause::ReturnSelfPickup => pick(
             lang,
-            "买方自取型产品在购货之日起{days}天内,商品原包装尚未打开,凭已付款的提货单和购货票据可退货。",
+            "买方自取型产品在购货之日起{days}天内，商品原包装尚未打开，凭已付款的提货单和购货票据可退货。",
             "Items you collected yourself can be returned within {days} days of the purchase date if the original packaging is unopened, with the paid pickup slip and the purchase receipt.",
         ),
         Clause::ReturnWithinWindow => pick(
             lang,
-            "送货或提货之后:如果商品完好,可凭所有原始票据在{days}日之内予以退货,{days}天之后,不可退货。",
+            "送货或提货之后：如果商品完好，可凭所有原始票据在{days}日之内予以退货，{days}天之后，不可退货。",
             "After delivery or pick-up: if the goods are intact, you can return them with all original documents within {days} days; after {days} days, returns are not possible.",
         ),
         Clause::ReturnWindowExpired => pick(
             lang,
-            "退货期限({days}天)已过,不可退货。如商品需要修理,您可以申请维修。",
+            "退货期限（{days}天）已过，不可退货。如商品需要修理，您可以申请维修。",
             "The {days}-day return period has ended, so a return is no longer possible. If the item needs fixing, you can ask for a repair.",
         ),
         Clause::ReturnPackagingOpened => pick(
@@ -398,7 +406,7 @@ pub fn explanation(lang: Lang, clause: Clause, terms: Terms) -> String {
         ),
         Clause::ReturnNotIntact => pick(
             lang,
-            "只有商品完好才可以退货。如商品需要修理,您可以申请维修。",
+            "只有商品完好才可以退货。如商品需要修理，您可以申请维修。",
             "Only intact goods can be returned. If the item needs fixing, you can ask for a repair.",
         ),
         Clause::ReturnDocumentsMissing => pick(
@@ -408,27 +416,27 @@ pub fn explanation(lang: Lang, clause: Clause, terms: Terms) -> String {
         ),
         Clause::RepairChargeable => pick(
             lang,
-            "此商品不在保修范围内(处理品不属于“质量保证书”或者法定的质量保证之列,或已超过{warranty_days}天保修期),维修需根据公司收费标准收取相应费用。",
+            "此商品不在保修范围内（处理品不属于“质量保证书”或者法定的质量保证之列，或已超过{warranty_days}天保修期），维修需根据公司收费标准收取相应费用。",
             "This item is not under warranty (clearance items are not covered, or the {warranty_days}-day warranty has ended), so the repair is charged by the store's fee schedule.",
         ),
         Clause::RepairWarranty => pick(
             lang,
-            "商品在保修期内(送货或提货后{warranty_days}天)。如是产品自身原因造成的维修需求,免费维修;如因使用或维护不当引起,需根据公司收费标准收取相应费用。",
+            "商品在保修期内（送货或提货后{warranty_days}天）。如是产品自身原因造成的维修需求，免费维修；如因使用或维护不当引起，需根据公司收费标准收取相应费用。",
             "The item is under warranty ({warranty_days} days from delivery or pick-up). If the cause is the product itself, the repair is free; if it is use or care, it is charged by the store's fee schedule.",
         ),
         Clause::ComplaintService => pick(
             lang,
-            "软性投诉(对服务、环境等的不满):我们会认真耐心地听取并详细记录您的意见,与有关部门联系处理,并随时将处理进度告知您。",
+            "软性投诉（对服务、环境等的不满）：我们会认真耐心地听取并详细记录您的意见，与有关部门联系处理，并随时将处理进度告知您。",
             "A complaint about our service or store: we listen carefully, record it in detail, take it up with the department concerned and keep you informed.",
         ),
         Clause::ComplaintProduct => pick(
             lang,
-            "硬性投诉(针对产品的问题):如确为产品自身质量问题,我们会诚恳致歉并提交解决方案;如因使用、保养不当造成,需要维修的,根据公司收费标准收取相关费用。",
+            "硬性投诉（针对产品的问题）：如确为产品自身质量问题，我们会诚恳致歉并提交解决方案；如因使用、保养不当造成，需要维修的，根据公司收费标准收取相关费用。",
             "A complaint about a product: if the product itself is at fault, we apologise and propose a solution; if the cause is use or care, any repair is charged by the store's fee schedule.",
         ),
         Clause::Mixed => pick(
             lang,
-            "订单中的商品适用不同的规则,请看每件商品的结果。",
+            "订单中的商品适用不同的规则，请看每件商品的结果。",
             "Different rules apply to the items in this order; see each item's result.",
         ),
     };
@@ -454,7 +462,10 @@ pub fn document(lang: Lang, d: DocumentRequirement) -> &'static str {
 pub fn condition(lang: Lang, id: &str) -> String {
     if let Some(doc) = id.strip_prefix("document:") {
         return match DocumentRequirement::parse(doc) {
-            Some(d) => pick(lang, "您持有", "you have the ").to_owned() + document(lang, d),
+            Some(d) => match lang {
+                Lang::Zh => format!("您持有{}", document(lang, d)),
+                Lang::En => format!("you have the {}", document(lang, d).to_lowercase()),
+            },
             None => id.to_owned(),
         };
     }
@@ -477,7 +488,7 @@ pub fn step(lang: Lang, id: &str) -> String {
         "record_reason" => pick(lang, "详细记录您的原因", "We note down your reason"),
         "retention_offer" => pick(
             lang,
-            "如问题能够得到妥善解决,我们会向您提出相应建议",
+            "如问题能够得到妥善解决，我们会向您提出相应建议",
             "If we can solve the problem another way, we suggest how",
         ),
         "cancellation_form" => pick(
@@ -520,7 +531,7 @@ pub fn step(lang: Lang, id: &str) -> String {
         ),
         "first_contact" => pick(
             lang,
-            "服务中心与您联系,约定上门维修或检测的日期",
+            "服务中心与您联系，约定上门维修或检测的日期",
             "The service centre contacts you to arrange a visit",
         ),
         "manager_confirms" => pick(
@@ -541,7 +552,7 @@ pub fn step(lang: Lang, id: &str) -> String {
         ),
         "followup_call" => pick(
             lang,
-            "回访,征询您的满意程度",
+            "回访，征询您的满意程度",
             "We call to ask whether you are satisfied",
         ),
         "record_complaint" => pick(
@@ -584,9 +595,9 @@ pub fn service_level(lang: Lang, what: &str, within: &str, after: &str) -> Strin
         other => other,
     };
     match (lang, after) {
-        (Lang::Zh, "item_returned") => format!("{what}:产品送回后{within}内"),
-        (Lang::Zh, "resolved") => format!("{what}:处理完毕后{within}内"),
-        (Lang::Zh, _) => format!("{what}:{within}内"),
+        (Lang::Zh, "item_returned") => format!("{what}：产品送回后{within}内"),
+        (Lang::Zh, "resolved") => format!("{what}：处理完毕后{within}内"),
+        (Lang::Zh, _) => format!("{what}：{within}内"),
         (Lang::En, "item_returned") => format!("{what} within {within} after the item is back"),
         (Lang::En, "resolved") => format!("{what} within {within} after it is resolved"),
         (Lang::En, _) => format!("{what} within {within}"),
@@ -621,7 +632,7 @@ mod tests {
         }
         assert_eq!(
             explanation(Lang::Zh, Clause::CancelFree, terms),
-            "所有非顾客定制的产品订单,可以在下单48小时内无偿取消。"
+            "所有非顾客定制的产品订单，可以在下单48小时内无偿取消。"
         );
         let zh = explanation(Lang::Zh, Clause::ReturnSelfPickup, terms);
         assert!(zh.contains("在购货之日起7天内"), "{zh}");

@@ -111,12 +111,8 @@ fn render(c: &Checked, l: Lang, on_alternative: Callback<RequestType>) -> AnyVie
         (
             deadline_label(d.clause, c.request, t),
             format::deadline(shown, l),
-            format!(
-                "{}, {}",
-                zone.name(),
-                format::utc_offset(shown.offset_seconds())
-            ),
-            (left > 0).then(|| format::span(left, l)),
+            i18n::store_time(l, zone.name(), &format::utc_offset(shown.offset_seconds())),
+            (left > 0).then(|| i18n::time_left(l, &format::span(left, l))),
         )
     });
     let rows = amounts(d, c.request, t);
@@ -179,13 +175,13 @@ fn render(c: &Checked, l: Lang, on_alternative: Callback<RequestType>) -> AnyVie
                                         <dd>
                                             <span class="asp-when">{when}</span>
                                             <span class="asp-zone">
-                                                " (" {t.store_time} ": " {zone} ")"
+                                                {zone}
                                             </span>
                                             {left
                                                 .map(|left| {
                                                     view! {
                                                         <span class="asp-left">
-                                                            {t.time_left} ": " {left}
+                                                            {left}
                                                         </span>
                                                     }
                                                 })}
