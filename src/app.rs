@@ -38,9 +38,13 @@ async fn load_policy(url: String) -> Loaded {
 #[component]
 pub fn App(policy_url: String, manage_document: bool) -> impl IntoView {
     let lang = RwSignal::new(browser::initial_lang());
+    // Only an explicit choice is remembered; otherwise the browser's language rules.
+    let switch_lang = move |_| {
+        lang.update(|l| *l = l.other());
+        browser::store("lang", lang.get_untracked().code());
+    };
     Effect::new(move |_| {
         let l = lang.get();
-        browser::store("lang", l.code());
         if manage_document {
             if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
                 if let Some(root) = doc.document_element() {
@@ -59,7 +63,7 @@ pub fn App(policy_url: String, manage_document: bool) -> impl IntoView {
                 <button
                     type="button"
                     class="asp-lang"
-                    on:click=move |_| lang.update(|l| *l = l.other())
+                    on:click=switch_lang
                 >
                     <span class="asp-sr">{move || lang.get().t().switch_label} ": "</span>
                     <span lang=move || lang.get().other().code()>

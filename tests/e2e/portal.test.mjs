@@ -101,6 +101,9 @@ async function openPortal(locale, viewport = PHONE) {
 
 /** Picks a demo order and a request, presses the check button, reads the result. */
 async function runCheck(page, order, request, reason) {
+  // Clear any previous result so that waiting below sees the new one.
+  await page.locator(`input[name="asp-order"][value="${order}"]`).check();
+  await page.locator('input[name="asp-order"]:not(:checked)').first().check();
   await page.locator(`input[name="asp-order"][value="${order}"]`).check();
   await page.locator(`input[name="asp-request"][value="${request}"]`).check();
   if (reason) await page.locator(`input[name="asp-reason"][value="${reason}"]`).check();
@@ -253,6 +256,65 @@ for (const [locale, want] of Object.entries(CASES)) {
     });
   });
 }
+
+describe('other requests', () => {
+  test('a refused cancel offers the return instead, and the return is checked', async () => {
+    const { page, context, errors } = await openPortal('en-US');
+    try {
+      const refused = await runCheck(page, 'SO-24003', 'cancel');
+      assert.equal(refused.clause, 'cancel.already_fulfilled');
+      assert.equal(refused.headline, 'This order cannot be cancelled.');
+      await page.screenshot({ path: path.join(ARTIFACTS, 'phone-en-US-refused.png'), fullPage: true });
+      await page.locator('.asp-alternatives button', { hasText: 'Return' }).click();
+      await page.locator('.asp-decision[data-clause="return.within_window"]').waitFor();
+      assert.ok(await page.locator('input[name="asp-request"][value="return"]').isChecked());
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('complaints, repairs and self-pickup returns', async () => {
+    const { page, context } = await openPortal('zh-CN');
+    try {
+      await page.locator('input[name="asp-request"][value="complaint"]').check();
+      await page.locator('input[name="asp-about"][value="service"]').check();
+      const complaint = await runCheck(page, 'SO-24001', 'complaint');
+      assert.equal(complaint.clause, 'complaint.service');
+      assert.ok(complaint.text.includes('首次回应：15分钟内'), complaint.text);
+      assert.ok(complaint.text.includes('核实问题：30分钟内'), complaint.text);
+
+      const clearance = await runCheck(page, 'SO-24005', 'repair');
+      assert.equal(clearance.clause, 'repair.chargeable');
+      assertFact(clearance.facts, ['维修费用', '根据公司收费标准收取相应费用']);
+
+      const pickup = await runCheck(page, 'SO-24006', 'return', 'changed_mind');
+      assert.equal(pickup.clause, 'return.self_pickup');
+      assert.ok(pickup.why.includes('买方自取型产品在购货之日起7天内'), pickup.why);
+      assertFact(pickup.facts, ['退款', '¥900.00']);
+      assert.ok(pickup.text.includes('商品的原包装尚未打开'), pickup.text);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'phone-zh-CN-self-pickup.png'), fullPage: true });
+
+      const quality = await runCheck(page, 'SO-24007', 'return', 'quality_defect');
+      assert.equal(quality.clause, 'return.quality_excluded');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('fits a 320px screen without horizontal scrolling', async () => {
+    for (const locale of ['zh-CN', 'en-US']) {
+      const { page, context } = await openPortal(locale, { width: 320, height: 640 });
+      try {
+        await runCheck(page, 'SO-24001', 'cancel');
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= 320, `${locale}: page is ${width}px wide`);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+});
 
 describe('language and policy handling', () => {
   test('the language switch changes every text and is remembered under aftersales:', async () => {
