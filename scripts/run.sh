@@ -7,8 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup-tools.sh
-# shellcheck source=/dev/null
-source scripts/tools-env.sh
-bash scripts/build-portal.sh
+eval "$(bash scripts/setup-tools.sh --print-env)"
+SKIP_SETUP=1 bash scripts/build-portal.sh
 cargo build --release --locked -p aftersales-server
 exec target/release/aftersales-server serve --static-dir dist --policy public/policy.json "$@"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check of the project, as CI does (.ci/run calls this):
 # format, lints, all Rust tests (server on SQLite and PostgreSQL), the engine's WASM
-# build, the portal's release build and size budget, and the browser tests.
+# build, the portal's release build with its size report, and the browser tests.
 # Installs whatever is missing first (scripts/setup-tools.sh); skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,8 +10,7 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "Tools"
 bash scripts/setup-tools.sh
-# shellcheck source=/dev/null
-source scripts/tools-env.sh
+eval "$(bash scripts/setup-tools.sh --print-env)"
 
 step "Format"
 cargo fmt --all -- --check
@@ -22,20 +21,17 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Lints (portal and engine for wasm32)"
 cargo clippy -p aftersales-portal -p aftersales-rules --lib --bins --target wasm32-unknown-unknown --locked -- -D warnings
 
-step "Rust tests (engine, portal, server on SQLite)"
-cargo test --workspace --locked
+step "Rust tests (engine, portal)"
+cargo test --workspace --exclude aftersales-server --locked
 
 step "Engine builds for wasm32 without CLI or test dependencies"
 cargo build -p aftersales-rules --lib --target wasm32-unknown-unknown --locked
 
-step "Server tests on PostgreSQL"
-bash scripts/test-server.sh --postgres-only
+step "Server tests (black-box HTTP) on SQLite, then PostgreSQL"
+bash scripts/test-server.sh
 
-step "Portal release build"
-bash scripts/build-portal.sh
-
-step "Bundle size budget"
-bash scripts/bundle-size.sh --check
+step "Portal release build (prints raw/gzip/brotli sizes)"
+SKIP_SETUP=1 bash scripts/build-portal.sh
 
 step "Browser tests (headless Chromium)"
 bash tests/e2e/run.sh
