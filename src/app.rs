@@ -369,21 +369,23 @@ fn Checker(policy: Arc<Policy>, lang: RwSignal<Lang>) -> impl IntoView {
         <section
             class="asp-result"
             node_ref=result_ref
-            aria-live="polite"
             aria-labelledby="asp-result-title"
         >
             <h2 id="asp-result-title" class="asp-result-title">
                 {move || lang.get().t().result_heading}
             </h2>
-            {move || match result.get() {
-                None => {
-                    view! { <p class="asp-hint">{move || lang.get().t().result_placeholder}</p> }
-                        .into_any()
-                }
-                Some(checked) => {
-                    view! { <ResultView checked lang on_alternative /> }.into_any()
-                }
+            // The hint stays outside the live region: clearing a result while the
+            // customer changes a choice must not be announced, only a new decision.
+            {move || {
+                result
+                    .with(Option::is_none)
+                    .then(|| view! { <p class="asp-hint">{move || lang.get().t().result_placeholder}</p> })
             }}
+            <div class="asp-live" aria-live="polite">
+                {move || {
+                    result.get().map(|checked| view! { <ResultView checked lang on_alternative /> })
+                }}
+            </div>
         </section>
     }
 }

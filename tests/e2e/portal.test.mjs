@@ -109,7 +109,8 @@ async function runCheck(page, order, request, reason) {
   if (reason) await page.locator(`input[name="asp-reason"][value="${reason}"]`).check();
   await page.locator('.asp-submit').click();
   const result = page.locator('.asp-result');
-  await result.locator('.asp-decision').waitFor();
+  // The decision is announced: it is rendered inside the polite live region.
+  await result.locator('[aria-live="polite"] .asp-decision').waitFor();
   const facts = {};
   for (const row of await result.locator('.asp-fact').all()) {
     facts[(await row.locator('dt').innerText()).trim()] = (await row.locator('dd').innerText()).trim();
