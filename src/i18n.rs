@@ -224,7 +224,7 @@ pub fn order_status(lang: Lang, ordered: &str, fulfilled: Option<(&str, bool)>) 
 pub fn store_time(lang: Lang, zone: &str, offset: &str) -> String {
     match lang {
         Lang::Zh => format!("门店时间（{zone}，{offset}）"),
-        Lang::En => format!("store time ({zone}, {offset})"),
+        Lang::En => format!("Store time ({zone}, {offset})"),
     }
 }
 

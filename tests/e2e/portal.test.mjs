@@ -173,7 +173,7 @@ const CASES = {
       refund: ['Refund', '¥5,999.00'],
       deadline: ['Free cancellation until', 'Tue 24 Nov 2026, 05:00'],
       left: '1 day 19 hours left',
-      zone: 'store time (Asia/Shanghai, UTC+8)',
+      zone: 'Store time (Asia/Shanghai, UTC+8)',
     },
     fee: {
       headline: 'You can cancel this order, but a cancellation fee applies.',
@@ -215,6 +215,7 @@ for (const [locale, want] of Object.entries(CASES)) {
         assert.ok(free.facts[want.free.deadline[0]].includes(want.free.zone), free.facts[want.free.deadline[0]]);
         assert.ok(free.facts[want.free.deadline[0]].includes(want.free.left));
         await page.screenshot({ path: path.join(ARTIFACTS, `phone-${locale}-cancel-free.png`), fullPage: true });
+        await page.locator('.asp-result').screenshot({ path: path.join(ARTIFACTS, `phone-${locale}-cancel-free-result.png`) });
 
         const fee = await runCheck(page, 'SO-24002', 'cancel');
         assert.equal(fee.clause, 'cancel.fee');
@@ -294,7 +295,7 @@ describe('other requests', () => {
       assert.ok(pickup.why.includes('买方自取型产品在购货之日起7天内'), pickup.why);
       assertFact(pickup.facts, ['退款', '¥900.00']);
       assert.ok(pickup.text.includes('商品的原包装尚未打开'), pickup.text);
-      await page.screenshot({ path: path.join(ARTIFACTS, 'phone-zh-CN-self-pickup.png'), fullPage: true });
+      await page.locator('.asp-result').screenshot({ path: path.join(ARTIFACTS, 'phone-zh-CN-self-pickup-result.png') });
 
       const quality = await runCheck(page, 'SO-24007', 'return', 'quality_defect');
       assert.equal(quality.clause, 'return.quality_excluded');
