@@ -9,7 +9,11 @@ use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
 
 #[derive(Parser, Debug)]
-#[command(name = "aftersales-server", version, about = "The Aftersales Portal backend")]
+#[command(
+    name = "aftersales-server",
+    version,
+    about = "The Aftersales Portal backend"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub options: Options,
@@ -161,7 +165,9 @@ impl Config {
             .or(file.log_format)
             .unwrap_or(d.log_format);
         if log_format != "json" && log_format != "pretty" {
-            return Err(format!("log format must be json or pretty, not {log_format:?}"));
+            return Err(format!(
+                "log format must be json or pretty, not {log_format:?}"
+            ));
         }
         Ok(Config {
             bind: cli.bind.or(file.bind).unwrap_or(d.bind),

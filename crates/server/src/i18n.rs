@@ -43,7 +43,10 @@ impl Lang {
 /// The message for an error code; unknown codes get a generic message.
 pub fn message(code: &str, lang: Lang) -> &'static str {
     let (zh, en) = match code {
-        "invalid_json" => ("请求内容不是有效的 JSON。", "The request body is not valid JSON."),
+        "invalid_json" => (
+            "请求内容不是有效的 JSON。",
+            "The request body is not valid JSON.",
+        ),
         "invalid_body" => (
             "请求内容的格式不正确，请检查字段。",
             "The request body has the wrong shape; check the fields.",
@@ -53,10 +56,7 @@ pub fn message(code: &str, lang: Lang) -> &'static str {
             "部分内容填写有误，请检查后重试。",
             "Some fields are invalid; please check and try again.",
         ),
-        "unsupported_media_type" => (
-            "不支持该内容类型。",
-            "This content type is not supported.",
-        ),
+        "unsupported_media_type" => ("不支持该内容类型。", "This content type is not supported."),
         "unsupported_image" => (
             "只能上传 JPEG、PNG 或 WebP 图片。",
             "Only JPEG, PNG or WebP images can be uploaded.",
@@ -96,7 +96,10 @@ pub fn message(code: &str, lang: Lang) -> &'static str {
             "该申请刚被其他人更新，请刷新后重试。",
             "The request was just changed by someone else; reload and retry.",
         ),
-        "rate_limited" => ("操作太频繁，请稍后再试。", "Too many requests; try again later."),
+        "rate_limited" => (
+            "操作太频繁，请稍后再试。",
+            "Too many requests; try again later.",
+        ),
         "unauthorized" => ("请先登录。", "Please sign in."),
         "invalid_credentials" => ("用户名或密码不正确。", "Wrong username or password."),
         "method_not_allowed" => ("不支持该请求方法。", "This method is not allowed here."),
@@ -134,7 +137,10 @@ mod tests {
     fn picks_language_by_quality() {
         assert_eq!(Lang::from_accept_language(None), Lang::Zh);
         assert_eq!(Lang::from_accept_language(Some("en-US,en;q=0.9")), Lang::En);
-        assert_eq!(Lang::from_accept_language(Some("fr, en;q=0.5, zh;q=0.8")), Lang::Zh);
+        assert_eq!(
+            Lang::from_accept_language(Some("fr, en;q=0.5, zh;q=0.8")),
+            Lang::Zh
+        );
         assert_eq!(Lang::from_accept_language(Some("de")), Lang::Zh);
         assert_eq!(Lang::from_accept_language(Some("zh;q=0, en")), Lang::En);
     }

@@ -17,7 +17,11 @@ fn init_logging(format: &str) {
     if format == "pretty" {
         builder.init();
     } else {
-        builder.json().flatten_event(true).with_current_span(false).init();
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .init();
     }
 }
 

@@ -86,8 +86,9 @@ pub fn parse_csv(text: &str, policy: &Policy, now: Timestamp) -> Result<Vec<Stor
         let line_no = i + 2;
         let row = row.map_err(|e| format!("line {line_no}: {e}"))?;
         let at = |field: &str, text: &str| {
-            parse_instant(text, now, policy)
-                .ok_or_else(|| format!("line {line_no}: {field}: not an RFC 3339 instant: {text:?}"))
+            parse_instant(text, now, policy).ok_or_else(|| {
+                format!("line {line_no}: {field}: not an RFC 3339 instant: {text:?}")
+            })
         };
         let ordered_at = at("ordered_at", &row.ordered_at)?;
         let fulfilment = match (row.fulfilment_state.as_str(), row.fulfilment_at.is_empty()) {
@@ -138,7 +139,10 @@ pub fn parse_csv(text: &str, policy: &Policy, now: Timestamp) -> Result<Vec<Stor
             quantity: row.quantity,
             unit_price: row.unit_price,
         };
-        match orders.iter_mut().find(|o| o.order.number == row.order_number) {
+        match orders
+            .iter_mut()
+            .find(|o| o.order.number == row.order_number)
+        {
             Some(existing) => {
                 let o = &existing.order;
                 if o.ordered_at != ordered_at
@@ -279,40 +283,35 @@ fn fallback_epoch() -> Timestamp {
     Timestamp::parse("1970-01-01T00:00:00Z").unwrap_or_else(|_| unreachable!())
 }
 
-/// The stored order with this number, if any.
+/// The stored order with this number, if any (one query: order joined to lines).
 pub async fn find(db: &Db, number: &str) -> Result<Option<StoredOrder>, sqlx::Error> {
-    let Some(row) = sqlx::query(
-        "SELECT number, phone, ordered_at, currency, fulfilment_state, fulfilment_at \
-         FROM orders WHERE number = $1",
-    )
-    .bind(number)
-    .fetch_optional(&db.pool)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let lines = sqlx::query(
-        "SELECT line_id, sku, name, kind, quantity, unit_price FROM order_lines \
-         WHERE order_number = $1 ORDER BY position",
+    let rows = sqlx::query(
+        "SELECT o.number, o.phone, o.ordered_at, o.currency, o.fulfilment_state, \
+         o.fulfilment_at, l.line_id, l.sku, l.name, l.kind, l.quantity, l.unit_price \
+         FROM orders o JOIN order_lines l ON l.order_number = o.number \
+         WHERE o.number = $1 ORDER BY l.position",
     )
     .bind(number)
     .fetch_all(&db.pool)
     .await?;
-    let parse = |text: String| Timestamp::parse(&text).ok();
-    let Some(ordered_at) = parse(row.try_get("ordered_at")?) else {
+    let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let state: String = row.try_get("fulfilment_state")?;
-    let at: Option<String> = row.try_get("fulfilment_at")?;
+    let parse = |text: String| Timestamp::parse(&text).ok();
+    let Some(ordered_at) = parse(first.try_get("ordered_at")?) else {
+        return Ok(None);
+    };
+    let state: String = first.try_get("fulfilment_state")?;
+    let at: Option<String> = first.try_get("fulfilment_at")?;
     let at = at.and_then(parse);
     let fulfilment = match (state.as_str(), at) {
         ("delivered", Some(at)) => Fulfilment::Delivered { at },
         ("picked_up", Some(at)) => Fulfilment::PickedUp { at },
         _ => Fulfilment::Pending,
     };
-    let mut order_lines = Vec::with_capacity(lines.len());
-    for l in lines {
-        order_lines.push(OrderLine {
+    let mut lines = Vec::with_capacity(rows.len());
+    for l in &rows {
+        lines.push(OrderLine {
             id: l.try_get("line_id")?,
             sku: l.try_get("sku")?,
             name: l.try_get("name")?,
@@ -323,13 +322,13 @@ pub async fn find(db: &Db, number: &str) -> Result<Option<StoredOrder>, sqlx::Er
     }
     Ok(Some(StoredOrder {
         order: Order {
-            number: row.try_get("number")?,
+            number: first.try_get("number")?,
             ordered_at,
-            currency: row.try_get("currency")?,
+            currency: first.try_get("currency")?,
             fulfilment,
-            lines: order_lines,
+            lines,
         },
-        phone: row.try_get("phone")?,
+        phone: first.try_get("phone")?,
     }))
 }
 
@@ -385,10 +384,22 @@ mod tests {
 
     #[test]
     fn phones_normalise() {
-        assert_eq!(normalise_phone("138 0013 8000").as_deref(), Some("13800138000"));
-        assert_eq!(normalise_phone("+86 138-0013-8000").as_deref(), Some("13800138000"));
-        assert_eq!(normalise_phone("008613800138000").as_deref(), Some("13800138000"));
-        assert_eq!(normalise_phone("8613800138000").as_deref(), Some("13800138000"));
+        assert_eq!(
+            normalise_phone("138 0013 8000").as_deref(),
+            Some("13800138000")
+        );
+        assert_eq!(
+            normalise_phone("+86 138-0013-8000").as_deref(),
+            Some("13800138000")
+        );
+        assert_eq!(
+            normalise_phone("008613800138000").as_deref(),
+            Some("13800138000")
+        );
+        assert_eq!(
+            normalise_phone("8613800138000").as_deref(),
+            Some("13800138000")
+        );
         assert_eq!(normalise_phone("abc"), None);
         assert_eq!(normalise_phone(""), None);
     }
@@ -398,21 +409,30 @@ mod tests {
         let policy = Policy::default_policy();
         let now = Timestamp::parse("2026-11-22T10:00:00+08:00").unwrap();
         let orders = parse_csv(DEMO_ORDERS_CSV, &policy, now).unwrap();
-        for kind in ["regular", "self_pickup", "custom", "special_sale", "clearance"] {
+        for kind in [
+            "regular",
+            "self_pickup",
+            "custom",
+            "special_sale",
+            "clearance",
+        ] {
             assert!(orders
                 .iter()
                 .any(|o| o.order.lines.iter().any(|l| l.kind == kind)));
         }
         for state in ["pending", "delivered", "picked_up"] {
-            assert!(orders.iter().any(|o| match (&o.order.fulfilment, state) {
-                (Fulfilment::Pending, "pending") => true,
-                (Fulfilment::Delivered { .. }, "delivered") => true,
-                (Fulfilment::PickedUp { .. }, "picked_up") => true,
-                _ => false,
-            }));
+            assert!(orders.iter().any(|o| matches!(
+                (&o.order.fulfilment, state),
+                (Fulfilment::Pending, "pending")
+                    | (Fulfilment::Delivered { .. }, "delivered")
+                    | (Fulfilment::PickedUp { .. }, "picked_up")
+            )));
         }
         assert!(orders.iter().any(|o| o.order.lines.len() > 1));
-        let o = orders.iter().find(|o| o.order.number == "DEMO-1003").unwrap();
+        let o = orders
+            .iter()
+            .find(|o| o.order.number == "DEMO-1003")
+            .unwrap();
         assert_eq!(
             o.order.fulfilment.at().unwrap().to_string(),
             "2026-11-19T10:00:00+08:00"

@@ -218,7 +218,10 @@ fn same_order(a: &Order, b: &Order) -> bool {
         && a.fulfilment == b.fulfilment
         && a.lines.len() == b.lines.len()
         && a.lines.iter().zip(&b.lines).all(|(x, y)| {
-            x.id == y.id && x.kind == y.kind && x.quantity == y.quantity && x.unit_price == y.unit_price
+            x.id == y.id
+                && x.kind == y.kind
+                && x.quantity == y.quantity
+                && x.unit_price == y.unit_price
         })
 }
 
@@ -270,25 +273,50 @@ pub async fn file_request(
     if filed_at.is_err() {
         errors.push(FieldError::new("filed_at", "invalid"));
     }
-    check_text(&mut errors, "contact.name", body.contact.name.trim(), 1, 100, false);
+    check_text(
+        &mut errors,
+        "contact.name",
+        body.contact.name.trim(),
+        1,
+        100,
+        false,
+    );
     let contact_phone = normalise_phone(&body.contact.phone);
     if contact_phone.is_none() {
         errors.push(FieldError::new("contact.phone", "invalid"));
     }
-    check_text(&mut errors, "contact.preferred_time", &body.contact.preferred_time, 0, 200, false);
-    check_text(&mut errors, "description", &body.description, 0, MAX_DESCRIPTION_CHARS, true);
-    check_text(&mut errors, "case.order.number", &body.case.order.number, 1, 64, false);
+    check_text(
+        &mut errors,
+        "contact.preferred_time",
+        &body.contact.preferred_time,
+        0,
+        200,
+        false,
+    );
+    check_text(
+        &mut errors,
+        "description",
+        &body.description,
+        0,
+        MAX_DESCRIPTION_CHARS,
+        true,
+    );
+    check_text(
+        &mut errors,
+        "case.order.number",
+        &body.case.order.number,
+        1,
+        64,
+        false,
+    );
     let (Ok(filed_at), Some(contact_phone), true) = (filed_at, contact_phone, errors.is_empty())
     else {
         return Err(ApiError::validation(errors));
     };
     let body_hash = sha256_hex(&canonical);
 
-    // A retry of a stored filing answers with the stored record, unevaluated.
-    if let Some(existing) = load(&state.db, &id).await? {
-        return replay(&state, &existing, &body_hash).await;
-    }
-
+    // No look-up first: a retry is recognised by the writer's insert (ON CONFLICT)
+    // and answered with the stored record; that saves a query on every filing.
     let now = unix_now();
     let mut flags = Vec::new();
     let grace = i64::from(policy.offline_grace_hours) * 3600;
@@ -390,7 +418,7 @@ pub async fn file_request(
                 }),
             ))
         }
-        // Another copy of this filing won the race: answer as for a retry.
+        // Stored before (a retry, or a concurrent copy): the stored record answers.
         WriteOutcome::Exists => match load(&state.db, &id).await? {
             Some(existing) => replay(&state, &existing, &body_hash).await,
             None => Err(ApiError::unavailable()),
@@ -572,11 +600,7 @@ pub struct CodeQuery {
 
 /// The request, if `code` is its tracking code; otherwise the same 404 as for an
 /// unknown id.
-pub async fn authorise(
-    state: &AppState,
-    id: &str,
-    code: &str,
-) -> Result<StoredRequest, ApiError> {
+pub async fn authorise(state: &AppState, id: &str, code: &str) -> Result<StoredRequest, ApiError> {
     let not_found = || ApiError::not_found("request_not_found");
     if id.len() > 64 {
         return Err(not_found());

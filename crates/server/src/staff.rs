@@ -106,10 +106,21 @@ pub async fn add_staff(db: &Db, username: &str, password: &str) -> Result<bool, 
             .await
             .map_err(|e| e.to_string())?;
     }
-    let action = if updated { "password_reset" } else { "staff_added" };
-    audit(&mut tx, now, "cli", action, None, serde_json::json!({"username": username}))
-        .await
-        .map_err(|e| e.to_string())?;
+    let action = if updated {
+        "password_reset"
+    } else {
+        "staff_added"
+    };
+    audit(
+        &mut tx,
+        now,
+        "cli",
+        action,
+        None,
+        serde_json::json!({"username": username}),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
     Ok(!updated)
 }
@@ -138,14 +149,13 @@ impl FromRequestParts<AppState> for Staff {
             .map(str::trim)
             .filter(|t| !t.is_empty() && t.len() <= 128)
             .ok_or_else(ApiError::unauthorized)?;
-        let row = sqlx::query(
-            "SELECT username FROM sessions WHERE token_hash = $1 AND expires_at > $2",
-        )
-        .bind(token_hash(token))
-        .bind(unix_now())
-        .fetch_optional(&state.db.pool)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
+        let row =
+            sqlx::query("SELECT username FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+                .bind(token_hash(token))
+                .bind(unix_now())
+                .fetch_optional(&state.db.pool)
+                .await?
+                .ok_or_else(ApiError::unauthorized)?;
         Ok(Staff {
             username: row.try_get("username")?,
         })
@@ -221,7 +231,10 @@ pub async fn login(
         )
         .await?;
         tx.commit().await?;
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials"));
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+        ));
     }
     let mut raw = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut raw);
@@ -239,7 +252,15 @@ pub async fn login(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    audit(&mut tx, now, &body.username, "login", None, serde_json::json!({})).await?;
+    audit(
+        &mut tx,
+        now,
+        &body.username,
+        "login",
+        None,
+        serde_json::json!({}),
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(staff = %body.username, "staff signed in");
     Ok(Json(Session {
@@ -268,7 +289,15 @@ pub async fn logout(
         .bind(token_hash(token))
         .execute(&mut *tx)
         .await?;
-    audit(&mut tx, now, &staff.username, "logout", None, serde_json::json!({})).await?;
+    audit(
+        &mut tx,
+        now,
+        &staff.username,
+        "logout",
+        None,
+        serde_json::json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -338,8 +367,7 @@ pub async fn list(
     if q.status.as_deref().is_some_and(|s| !STATUSES.contains(&s)) {
         errors.push(FieldError::new("status", "invalid"));
     }
-    if q
-        .request_type
+    if q.request_type
         .as_deref()
         .is_some_and(|t| aftersales_rules::RequestType::parse(t).is_none())
     {
@@ -644,7 +672,10 @@ pub async fn transition(
     let levels = requests::load_levels(&state.db, &state.policy.policy, &r.id).await?;
     for (i, m) in body.met.iter().enumerate() {
         if !levels.iter().any(|l| &l.what == m) {
-            errors.push(FieldError::new(format!("met[{i}]"), "unknown_service_level"));
+            errors.push(FieldError::new(
+                format!("met[{i}]"),
+                "unknown_service_level",
+            ));
         }
     }
     for (i, e) in body.events.iter().enumerate() {
@@ -687,13 +718,12 @@ pub async fn transition(
         tx.rollback().await?;
         return Err(ApiError::conflict("conflict"));
     }
-    let seq: i64 = sqlx::query(
-        "SELECT COALESCE(MAX(seq), 0) + 1 FROM request_history WHERE request_id = $1",
-    )
-    .bind(&r.id)
-    .fetch_one(&mut *tx)
-    .await?
-    .try_get(0)?;
+    let seq: i64 =
+        sqlx::query("SELECT COALESCE(MAX(seq), 0) + 1 FROM request_history WHERE request_id = $1")
+            .bind(&r.id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
     sqlx::query(
         "INSERT INTO request_history (request_id, seq, at, status, step, note, actor) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",

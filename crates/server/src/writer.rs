@@ -131,7 +131,10 @@ async fn write_batch(db: &Db, jobs: &[Job]) -> Result<Vec<WriteOutcome>, sqlx::E
     Ok(outcomes)
 }
 
-async fn insert(tx: &mut Transaction<'static, Any>, f: &NewFiling) -> Result<WriteOutcome, sqlx::Error> {
+async fn insert(
+    tx: &mut Transaction<'static, Any>,
+    f: &NewFiling,
+) -> Result<WriteOutcome, sqlx::Error> {
     let flags = serde_json::to_string(&f.flags).unwrap_or_else(|_| "[]".into());
     let result = sqlx::query(
         "INSERT INTO requests (id, tracking_code, body_hash, order_number, request_type, status, \

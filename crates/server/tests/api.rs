@@ -60,8 +60,14 @@ async fn security_headers_and_cors_allow_list() {
     let h = r.headers();
     assert_eq!(h["x-content-type-options"], "nosniff");
     let csp = h["content-security-policy"].to_str().unwrap();
-    assert!(csp.contains("frame-ancestors 'self' https://shop.example.com"), "{csp}");
-    assert!(csp.contains("'sha256-"), "inline loader allowed by hash: {csp}");
+    assert!(
+        csp.contains("frame-ancestors 'self' https://shop.example.com"),
+        "{csp}"
+    );
+    assert!(
+        csp.contains("'sha256-"),
+        "inline loader allowed by hash: {csp}"
+    );
     assert!(!csp.contains("script-src 'self' 'unsafe-inline'"));
 
     let preflight = |origin: &'static str| {
@@ -111,7 +117,12 @@ async fn responses_are_compressed_when_asked() {
 #[tokio::test]
 async fn wrong_method_gets_the_error_shape() {
     let app = spawn_app().await;
-    let r = app.client.delete(app.url("/api/requests")).send().await.unwrap();
+    let r = app
+        .client
+        .delete(app.url("/api/requests"))
+        .send()
+        .await
+        .unwrap();
     let (status, e) = error_code(r).await;
     assert_eq!(status, 405);
     assert_eq!(e["code"], "method_not_allowed");
@@ -144,7 +155,12 @@ async fn graceful_shutdown_answers_requests_in_flight() {
         let client = app.client.clone();
         let url = app.url("/api/requests");
         pending.push(tokio::spawn(async move {
-            client.post(url).json(&body).send().await.map(|r| r.status().as_u16())
+            client
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
         }));
     }
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -188,7 +204,13 @@ async fn demo_orders_cover_every_kind_and_state() {
     }
     assert_eq!(
         kinds.into_iter().collect::<Vec<_>>(),
-        ["clearance", "custom", "regular", "self_pickup", "special_sale"]
+        [
+            "clearance",
+            "custom",
+            "regular",
+            "self_pickup",
+            "special_sale"
+        ]
     );
     assert_eq!(
         states.into_iter().collect::<Vec<_>>(),
@@ -200,7 +222,9 @@ async fn demo_orders_cover_every_kind_and_state() {
 async fn order_lookup_normalises_the_phone() {
     let app = spawn_app().await;
     for phone in ["13800138000", "+86%20138-0013-8000", "138%200013%208000"] {
-        let r = app.get(&format!("/api/orders/DEMO-1003?phone={phone}")).await;
+        let r = app
+            .get(&format!("/api/orders/DEMO-1003?phone={phone}"))
+            .await;
         assert_eq!(r.status(), 200, "{phone}");
         let order: Value = r.json().await.unwrap();
         assert_eq!(order["number"], "DEMO-1003");
@@ -272,7 +296,11 @@ async fn import_orders_command_loads_a_csv() {
         .env("LOG_FORMAT", "pretty")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
         "imported 1 orders (2 lines)"
@@ -298,7 +326,11 @@ async fn import_orders_command_loads_a_csv() {
 async fn filing_returns_tracking_code_decision_and_due_times() {
     let app = spawn_app().await;
     let order = app.order("DEMO-1003").await;
-    let mut body = filing(order, json!({"type": "return", "reason": "changed_mind"}), now_minus(0));
+    let mut body = filing(
+        order,
+        json!({"type": "return", "reason": "changed_mind"}),
+        now_minus(0),
+    );
     body["client_decision"] = client_decision(&body);
     let r = app.file(&body).await;
     assert_eq!(r.status(), 201);
@@ -309,7 +341,9 @@ async fn filing_returns_tracking_code_decision_and_due_times() {
     assert_eq!(filed["decision"]["outcome"], "allowed");
     let code = filed["tracking_code"].as_str().unwrap();
     assert_eq!(code.len(), 8);
-    assert!(code.chars().all(|c| "23456789ABCDEFGHJKMNPQRSTUVWXYZ".contains(c)));
+    assert!(code
+        .chars()
+        .all(|c| "23456789ABCDEFGHJKMNPQRSTUVWXYZ".contains(c)));
     assert_eq!(filed["due"][0]["what"], "acknowledge");
     let due = aftersales_rules::Timestamp::parse(filed["due"][0]["at"].as_str().unwrap()).unwrap();
     let filed_at = aftersales_rules::Timestamp::parse(body["filed_at"].as_str().unwrap()).unwrap();
@@ -327,11 +361,24 @@ async fn filing_returns_tracking_code_decision_and_due_times() {
 
     // Codes are forgiving about case and separators, and strict about content.
     let loose = format!("{}-{}", &code[..4], &code[4..]).to_lowercase();
-    assert_eq!(app.get(&format!("/api/requests/{id}?code={loose}")).await.status(), 200);
+    assert_eq!(
+        app.get(&format!("/api/requests/{id}?code={loose}"))
+            .await
+            .status(),
+        200
+    );
     let (status, e) = error_code(app.get(&format!("/api/requests/{id}?code=AAAAAAAA")).await).await;
-    assert_eq!((status, e["code"].as_str().unwrap()), (404, "request_not_found"));
+    assert_eq!(
+        (status, e["code"].as_str().unwrap()),
+        (404, "request_not_found")
+    );
     let other = uuid::Uuid::new_v4();
-    assert_eq!(app.get(&format!("/api/requests/{other}?code={code}")).await.status(), 404);
+    assert_eq!(
+        app.get(&format!("/api/requests/{other}?code={code}"))
+            .await
+            .status(),
+        404
+    );
 }
 
 #[tokio::test]
@@ -349,7 +396,8 @@ async fn same_id_same_body_is_idempotent_and_different_body_conflicts() {
     assert_eq!(again["decision"], first["decision"]);
     assert_eq!(again["due"], first["due"]);
     // Key order and whitespace do not make a different body.
-    let reordered: Value = serde_json::from_str(&serde_json::to_string_pretty(&body).unwrap()).unwrap();
+    let reordered: Value =
+        serde_json::from_str(&serde_json::to_string_pretty(&body).unwrap()).unwrap();
     assert_eq!(app.file(&reordered).await.status(), 200);
     assert_eq!(app.count("requests").await, 1);
 
@@ -385,7 +433,11 @@ async fn concurrent_retries_store_one_row() {
         statuses.push(s);
         codes.insert(c.to_string());
     }
-    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
     assert!(statuses.iter().all(|s| *s == 201 || *s == 200));
     assert_eq!(codes.len(), 1);
     assert_eq!(app.count("requests").await, 1);
@@ -436,7 +488,10 @@ async fn filed_at_outside_grace_or_in_the_future_uses_the_server_clock() {
             .json()
             .await
             .unwrap();
-        assert!(detail["flags"].as_array().unwrap().contains(&json!(flag)), "{detail}");
+        assert!(
+            detail["flags"].as_array().unwrap().contains(&json!(flag)),
+            "{detail}"
+        );
     }
 }
 
@@ -444,7 +499,11 @@ async fn filed_at_outside_grace_or_in_the_future_uses_the_server_clock() {
 async fn disagreeing_client_decision_is_flagged_not_rejected() {
     let app = spawn_app().await;
     let order = app.order("DEMO-1007").await; // clearance: no return
-    let mut body = filing(order, json!({"type": "return", "reason": "changed_mind"}), now_minus(0));
+    let mut body = filing(
+        order,
+        json!({"type": "return", "reason": "changed_mind"}),
+        now_minus(0),
+    );
     let mut claimed = client_decision(&body);
     assert_eq!(claimed["outcome"], "refused");
     claimed["outcome"] = json!("allowed");
@@ -471,7 +530,11 @@ async fn the_stored_order_is_authoritative() {
     let app = spawn_app().await;
     let mut order = app.order("DEMO-1007").await;
     order["lines"][0]["kind"] = json!("regular"); // a tampered copy
-    let body = filing(order, json!({"type": "return", "reason": "changed_mind"}), now_minus(0));
+    let body = filing(
+        order,
+        json!({"type": "return", "reason": "changed_mind"}),
+        now_minus(0),
+    );
     let filed: Value = app.file(&body).await.json().await.unwrap();
     assert_eq!(filed["decision"]["clause"], "return.final_sale");
     let token = app.staff_token().await;
@@ -482,14 +545,21 @@ async fn the_stored_order_is_authoritative() {
         .json()
         .await
         .unwrap();
-    assert!(detail["flags"].as_array().unwrap().contains(&json!("order_differs")));
+    assert!(detail["flags"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("order_differs")));
 }
 
 #[tokio::test]
 async fn malformed_bodies_get_4xx_and_write_nothing() {
     let app = spawn_app().await;
     let order = app.order("DEMO-1003").await;
-    let good = filing(order, json!({"type": "return", "reason": "changed_mind"}), now_minus(0));
+    let good = filing(
+        order,
+        json!({"type": "return", "reason": "changed_mind"}),
+        now_minus(0),
+    );
     let send_raw = |body: String, ct: &'static str| {
         app.client
             .post(app.url("/api/requests"))
@@ -498,11 +568,19 @@ async fn malformed_bodies_get_4xx_and_write_nothing() {
             .send()
     };
 
-    let (s, e) = error_code(send_raw("{not json".into(), "application/json").await.unwrap()).await;
+    let (s, e) = error_code(
+        send_raw("{not json".into(), "application/json")
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!((s, e["code"].as_str().unwrap()), (400, "invalid_json"));
 
     let (s, e) = error_code(send_raw(good.to_string(), "text/plain").await.unwrap()).await;
-    assert_eq!((s, e["code"].as_str().unwrap()), (415, "unsupported_media_type"));
+    assert_eq!(
+        (s, e["code"].as_str().unwrap()),
+        (415, "unsupported_media_type")
+    );
 
     let big = format!("{{\"id\": \"{}\"}}", "x".repeat(400 * 1024));
     let (s, e) = error_code(send_raw(big, "application/json").await.unwrap()).await;
@@ -512,26 +590,38 @@ async fn malformed_bodies_get_4xx_and_write_nothing() {
     unknown["extra"] = json!(1);
     let (s, e) = error_code(app.file(&unknown).await).await;
     assert_eq!(s, 400);
-    assert_eq!(e["fields"], json!([{"field": "extra", "code": "unknown_field"}]));
+    assert_eq!(
+        e["fields"],
+        json!([{"field": "extra", "code": "unknown_field"}])
+    );
 
     let mut nested = good.clone();
     nested["contact"]["email"] = json!("a@b.c");
     let (s, e) = error_code(app.file(&nested).await).await;
     assert_eq!(s, 400);
-    assert_eq!(e["fields"][0], json!({"field": "contact.email", "code": "unknown_field"}));
+    assert_eq!(
+        e["fields"][0],
+        json!({"field": "contact.email", "code": "unknown_field"})
+    );
 
     let mut missing = good.clone();
     missing.as_object_mut().unwrap().remove("filed_at");
     let (s, e) = error_code(app.file(&missing).await).await;
     assert_eq!(s, 400);
-    assert_eq!(e["fields"][0], json!({"field": "filed_at", "code": "missing"}));
+    assert_eq!(
+        e["fields"][0],
+        json!({"field": "filed_at", "code": "missing"})
+    );
 
     let mut wrong_type = good.clone();
     wrong_type["case"]["order"]["lines"][0]["quantity"] = json!("one");
     let (s, e) = error_code(app.file(&wrong_type).await).await;
     assert_eq!(s, 400);
     assert_eq!(e["code"], "invalid_body");
-    assert!(e["fields"][0]["field"].as_str().unwrap().starts_with("case.order.lines"));
+    assert!(e["fields"][0]["field"]
+        .as_str()
+        .unwrap()
+        .starts_with("case.order.lines"));
 
     let mut invalid = good.clone();
     invalid["id"] = json!("not-a-uuid");
@@ -547,7 +637,16 @@ async fn malformed_bodies_get_4xx_and_write_nothing() {
         .iter()
         .map(|f| f["field"].as_str().unwrap())
         .collect();
-    assert_eq!(fields, ["id", "filed_at", "contact.name", "contact.phone", "description"]);
+    assert_eq!(
+        fields,
+        [
+            "id",
+            "filed_at",
+            "contact.name",
+            "contact.phone",
+            "description"
+        ]
+    );
 
     let mut bad_line = good.clone();
     bad_line["case"]["request"]["lines"] = json!(["99"]);
@@ -567,7 +666,8 @@ async fn malformed_bodies_get_4xx_and_write_nothing() {
 
 // ---------------------------------------------------------------- attachments
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 
 fn png(n: u8) -> Vec<u8> {
     let mut v = PNG.to_vec();
@@ -595,13 +695,17 @@ async fn photos_are_sniffed_limited_and_deduplicated() {
     let r = upload(&app, id, code, "image/png", png(0)).await;
     assert_eq!(r.status(), 201);
     let info: Value = r.json().await.unwrap();
-    assert_eq!((info["seq"].clone(), info["content_type"].clone()), (json!(1), json!("image/png")));
+    assert_eq!(
+        (info["seq"].clone(), info["content_type"].clone()),
+        (json!(1), json!("image/png"))
+    );
     // The outbox retrying the same photo does not add a second copy.
     let r = upload(&app, id, code, "image/png", png(0)).await;
     assert_eq!(r.status(), 200);
 
     // Declared type is not trusted: content decides.
-    let (s, e) = error_code(upload(&app, id, code, "image/jpeg", b"GIF89a....".to_vec()).await).await;
+    let (s, e) =
+        error_code(upload(&app, id, code, "image/jpeg", b"GIF89a....".to_vec()).await).await;
     assert_eq!((s, e["code"].as_str().unwrap()), (415, "unsupported_image"));
     let (s, _) = error_code(upload(&app, id, code, "text/html", png(9)).await).await;
     assert_eq!(s, 415);
@@ -629,13 +733,24 @@ async fn photos_are_sniffed_limited_and_deduplicated() {
     assert_eq!(info["content_type"], "image/webp");
 
     for n in 1..=4 {
-        assert_eq!(upload(&app, id, code, "image/png", png(n)).await.status(), 201);
+        assert_eq!(
+            upload(&app, id, code, "image/png", png(n)).await.status(),
+            201
+        );
     }
     let (s, e) = error_code(upload(&app, id, code, "image/png", png(5)).await).await;
-    assert_eq!((s, e["code"].as_str().unwrap()), (409, "too_many_attachments"));
+    assert_eq!(
+        (s, e["code"].as_str().unwrap()),
+        (409, "too_many_attachments")
+    );
     assert_eq!(app.count("attachments").await, 6);
 
-    assert_eq!(upload(&app, id, "WRONGCOD", "image/png", png(7)).await.status(), 404);
+    assert_eq!(
+        upload(&app, id, "WRONGCOD", "image/png", png(7))
+            .await
+            .status(),
+        404
+    );
 
     let token = app.staff_token().await;
     let r = app
@@ -657,18 +772,35 @@ async fn staff_endpoints_need_a_valid_login() {
     assert_eq!(s, 401);
     let token = app.staff_token().await;
     let r = app
-        .post_json("/api/staff/login", &json!({"username": "agent", "password": "wrong password"}))
+        .post_json(
+            "/api/staff/login",
+            &json!({"username": "agent", "password": "wrong password"}),
+        )
         .await;
     let (s, e) = error_code(r).await;
-    assert_eq!((s, e["code"].as_str().unwrap()), (401, "invalid_credentials"));
+    assert_eq!(
+        (s, e["code"].as_str().unwrap()),
+        (401, "invalid_credentials")
+    );
     let r = app
-        .post_json("/api/staff/login", &json!({"username": "nobody", "password": "wrong password"}))
+        .post_json(
+            "/api/staff/login",
+            &json!({"username": "nobody", "password": "wrong password"}),
+        )
         .await;
     assert_eq!(r.status(), 401);
-    assert_eq!(app.staff_get(&token, "/api/staff/requests").await.status(), 200);
-    let r = app.staff_post(&token, "/api/staff/logout", &json!({})).await;
+    assert_eq!(
+        app.staff_get(&token, "/api/staff/requests").await.status(),
+        200
+    );
+    let r = app
+        .staff_post(&token, "/api/staff/logout", &json!({}))
+        .await;
     assert_eq!(r.status(), 204);
-    assert_eq!(app.staff_get(&token, "/api/staff/requests").await.status(), 401);
+    assert_eq!(
+        app.staff_get(&token, "/api/staff/requests").await.status(),
+        401
+    );
 }
 
 #[tokio::test]
@@ -703,7 +835,10 @@ async fn add_staff_command_reads_the_password_from_stdin() {
 async fn staff_move_a_request_through_its_steps_and_the_customer_sees_it() {
     let app = spawn_app().await;
     let filed = app
-        .file_ok("DEMO-1003", json!({"type": "return", "reason": "changed_mind"}))
+        .file_ok(
+            "DEMO-1003",
+            json!({"type": "return", "reason": "changed_mind"}),
+        )
         .await;
     let id = filed["id"].as_str().unwrap();
     let code = filed["tracking_code"].as_str().unwrap();
@@ -713,21 +848,34 @@ async fn staff_move_a_request_through_its_steps_and_the_customer_sees_it() {
     let path = format!("/api/staff/requests/{id}/transition");
 
     let r = app
-        .staff_post(&token, &path, &json!({"to": "record_reason", "note": "已记录原因"}))
+        .staff_post(
+            &token,
+            &path,
+            &json!({"to": "record_reason", "note": "已记录原因"}),
+        )
         .await;
     assert_eq!(r.status(), 200);
     let detail: Value = r.json().await.unwrap();
     assert_eq!(detail["status"], "in_progress");
     assert_eq!(detail["step"], "record_reason");
     assert_eq!(detail["next_steps"][0], steps[1]);
-    assert!(detail["service_levels"][0]["met"].is_string(), "acknowledged");
+    assert!(
+        detail["service_levels"][0]["met"].is_string(),
+        "acknowledged"
+    );
 
     // Skipping ahead is allowed; going back or to a foreign step is not.
-    let r = app.staff_post(&token, &path, &json!({"to": steps[3]})).await;
+    let r = app
+        .staff_post(&token, &path, &json!({"to": steps[3]}))
+        .await;
     assert_eq!(r.status(), 200);
     for bad in [steps[1].as_str(), "repair", "record_reason"] {
         let (s, e) = error_code(app.staff_post(&token, &path, &json!({"to": bad})).await).await;
-        assert_eq!((s, e["code"].as_str().unwrap()), (409, "invalid_transition"), "{bad}");
+        assert_eq!(
+            (s, e["code"].as_str().unwrap()),
+            (409, "invalid_transition"),
+            "{bad}"
+        );
     }
     let (s, _) = error_code(
         app.staff_post(&token, &path, &json!({"to": steps[4], "met": ["nonsense"]}))
@@ -735,7 +883,11 @@ async fn staff_move_a_request_through_its_steps_and_the_customer_sees_it() {
     )
     .await;
     assert_eq!(s, 422);
-    let (s, _) = error_code(app.staff_post(&token, &path, &json!({"to": steps[4], "who": 1})).await).await;
+    let (s, _) = error_code(
+        app.staff_post(&token, &path, &json!({"to": steps[4], "who": 1}))
+            .await,
+    )
+    .await;
     assert_eq!(s, 400);
 
     // Feedback only once closed.
@@ -744,10 +896,18 @@ async fn staff_move_a_request_through_its_steps_and_the_customer_sees_it() {
     assert_eq!((s, e["code"].as_str().unwrap()), (409, "not_closed"));
 
     let r = app
-        .staff_post(&token, &path, &json!({"to": "closed", "note": "退款已完成"}))
+        .staff_post(
+            &token,
+            &path,
+            &json!({"to": "closed", "note": "退款已完成"}),
+        )
         .await;
     assert_eq!(r.status(), 200);
-    let (s, e) = error_code(app.staff_post(&token, &path, &json!({"to": "rejected"})).await).await;
+    let (s, e) = error_code(
+        app.staff_post(&token, &path, &json!({"to": "rejected"}))
+            .await,
+    )
+    .await;
     assert_eq!((s, e["code"].as_str().unwrap()), (409, "request_closed"));
 
     let view: Value = app
@@ -758,17 +918,33 @@ async fn staff_move_a_request_through_its_steps_and_the_customer_sees_it() {
         .unwrap();
     assert_eq!(view["status"], "closed");
     let history = view["history"].as_array().unwrap();
-    let statuses: Vec<&str> = history.iter().map(|h| h["status"].as_str().unwrap()).collect();
-    assert_eq!(statuses, ["received", "in_progress", "in_progress", "closed"]);
+    let statuses: Vec<&str> = history
+        .iter()
+        .map(|h| h["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["received", "in_progress", "in_progress", "closed"]
+    );
     assert_eq!(history[1]["note"], "已记录原因");
     assert_eq!(history[3]["note"], "退款已完成");
-    assert!(history[1].get("actor").is_none(), "staff names stay internal");
+    assert!(
+        history[1].get("actor").is_none(),
+        "staff names stay internal"
+    );
 
     let (s, e) = error_code(app.post_json(&fb, &json!({"rating": 6})).await).await;
-    assert_eq!((s, e["fields"][0]["field"].as_str().unwrap()), (422, "rating"));
-    let r = app.post_json(&fb, &json!({"rating": 5, "comment": "很满意"})).await;
+    assert_eq!(
+        (s, e["fields"][0]["field"].as_str().unwrap()),
+        (422, "rating")
+    );
+    let r = app
+        .post_json(&fb, &json!({"rating": 5, "comment": "很满意"}))
+        .await;
     assert_eq!(r.status(), 201);
-    let r = app.post_json(&fb, &json!({"rating": 5, "comment": "很满意"})).await;
+    let r = app
+        .post_json(&fb, &json!({"rating": 5, "comment": "很满意"}))
+        .await;
     assert_eq!(r.status(), 200);
     let (s, e) = error_code(app.post_json(&fb, &json!({"rating": 1})).await).await;
     assert_eq!((s, e["code"].as_str().unwrap()), (409, "feedback_exists"));
@@ -781,9 +957,14 @@ async fn staff_move_a_request_through_its_steps_and_the_customer_sees_it() {
         .await
         .unwrap();
     let audit = detail["audit"].as_array().unwrap();
-    let transitions: Vec<&Value> = audit.iter().filter(|a| a["action"] == "transition").collect();
+    let transitions: Vec<&Value> = audit
+        .iter()
+        .filter(|a| a["action"] == "transition")
+        .collect();
     assert_eq!(transitions.len(), 3);
-    assert!(transitions.iter().all(|a| a["actor"] == "agent" && a["at"].is_string()));
+    assert!(transitions
+        .iter()
+        .all(|a| a["actor"] == "agent" && a["at"].is_string()));
     assert_eq!(transitions[2]["detail"]["to"]["status"], "closed");
     assert_eq!(detail["feedback"]["rating"], 5);
     assert_eq!(detail["contact"]["phone"], PHONE);
@@ -802,7 +983,11 @@ async fn staff_list_filters_by_status_type_overdue_and_flagged() {
     let token = app.staff_token().await;
     // A service complaint filed 40 minutes ago: the 15-minute response is overdue.
     let order = app.order("DEMO-1003").await;
-    let late = filing(order, json!({"type": "complaint", "about": "service"}), now_minus(40 * 60));
+    let late = filing(
+        order,
+        json!({"type": "complaint", "about": "service"}),
+        now_minus(40 * 60),
+    );
     assert_eq!(app.file(&late).await.status(), 201);
     let repair = app.file_ok("DEMO-1004", json!({"type": "repair"})).await;
     let cancel = app.file_ok("DEMO-1001", json!({"type": "cancel"})).await;
@@ -819,14 +1004,22 @@ async fn staff_list_filters_by_status_type_overdue_and_flagged() {
         let app = &app;
         let token = token.clone();
         async move {
-            let r = app.staff_get(&token, &format!("/api/staff/requests{q}")).await;
+            let r = app
+                .staff_get(&token, &format!("/api/staff/requests{q}"))
+                .await;
             assert_eq!(r.status(), 200, "{q}");
             r.json::<Value>().await.unwrap()
         }
     };
     assert_eq!(ids(list("").await).len(), 3);
-    assert_eq!(ids(list("?type=repair").await), [repair["id"].as_str().unwrap()]);
-    assert_eq!(ids(list("?overdue=true").await), [late["id"].as_str().unwrap()]);
+    assert_eq!(
+        ids(list("?type=repair").await),
+        [repair["id"].as_str().unwrap()]
+    );
+    assert_eq!(
+        ids(list("?overdue=true").await),
+        [late["id"].as_str().unwrap()]
+    );
     assert_eq!(ids(list("?overdue=false").await).len(), 2);
     assert_eq!(ids(list("?status=received&limit=2").await).len(), 2);
     assert!(ids(list("?status=closed").await).is_empty());
@@ -834,13 +1027,27 @@ async fn staff_list_filters_by_status_type_overdue_and_flagged() {
     let summary = list("?overdue=true").await;
     assert_eq!(summary["requests"][0]["overdue"], true);
 
-    let (s, e) = error_code(app.staff_get(&token, "/api/staff/requests?status=lost").await).await;
-    assert_eq!((s, e["fields"][0]["field"].as_str().unwrap()), (400, "status"));
-    let (s, _) = error_code(app.staff_get(&token, "/api/staff/requests?overdue=maybe").await).await;
+    let (s, e) = error_code(
+        app.staff_get(&token, "/api/staff/requests?status=lost")
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (s, e["fields"][0]["field"].as_str().unwrap()),
+        (400, "status")
+    );
+    let (s, _) = error_code(
+        app.staff_get(&token, "/api/staff/requests?overdue=maybe")
+            .await,
+    )
+    .await;
     assert_eq!(s, 400);
 
     // Meeting both response levels clears the overdue flag.
-    let path = format!("/api/staff/requests/{}/transition", late["id"].as_str().unwrap());
+    let path = format!(
+        "/api/staff/requests/{}/transition",
+        late["id"].as_str().unwrap()
+    );
     let r = app
         .staff_post(
             &token,
@@ -880,4 +1087,31 @@ async fn staff_list_filters_by_status_type_overdue_and_flagged() {
         .clone();
     assert!(level["due"].is_string(), "{level}");
     let _ = cancel;
+}
+
+#[tokio::test]
+async fn sqlite_commits_are_durable() {
+    let app = spawn_app().await;
+    if app.backend() != "sqlite" {
+        return;
+    }
+    use sqlx::Row;
+    let mut conn = app.db.pool.acquire().await.unwrap();
+    let mode: String = sqlx::query("PRAGMA journal_mode")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    let sync: i64 = sqlx::query("PRAGMA synchronous")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    assert_eq!(mode, "wal");
+    assert_eq!(
+        sync, 2,
+        "synchronous = FULL: the WAL is fsynced at every commit"
+    );
 }

@@ -68,7 +68,11 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let static_dir = dir.path().join("dist");
     std::fs::create_dir_all(&static_dir).expect("static dir");
     std::fs::write(static_dir.join("index.html"), INDEX_HTML).expect("index.html");
-    std::fs::write(static_dir.join("app.js"), "console.log('portal');".repeat(100)).expect("app.js");
+    std::fs::write(
+        static_dir.join("app.js"),
+        "console.log('portal');".repeat(100),
+    )
+    .expect("app.js");
     let database_url = fresh_database_url(&dir).await;
     let mut config = Config {
         port: 0,
@@ -116,7 +120,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
@@ -241,7 +249,6 @@ pub async fn error_code(r: reqwest::Response) -> (u16, Value) {
     assert!(body["error"]["fields"].is_array(), "error shape: {body}");
     (status, body["error"].clone())
 }
-
 
 pub async fn open_db(url: &str) -> Db {
     db::connect(url).await.expect("db")
