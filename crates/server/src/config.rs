@@ -80,6 +80,10 @@ pub struct Options {
     /// `json` (default) or `pretty`.
     #[arg(long, env = "LOG_FORMAT", global = true)]
     pub log_format: Option<String>,
+    /// Refuse (422) a filing whose `filed_at` is older than the offline grace,
+    /// instead of judging it at the server's clock and flagging it [default: false].
+    #[arg(long, env = "REJECT_STALE_FILINGS", global = true)]
+    pub reject_stale_filings: Option<bool>,
 }
 
 /// The resolved configuration.
@@ -98,6 +102,7 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     pub lookup_rate_per_minute: u32,
     pub log_format: String,
+    pub reject_stale_filings: bool,
     pub max_attachment_bytes: usize,
     pub max_attachments: i64,
 }
@@ -119,6 +124,7 @@ impl Default for Config {
             trust_forwarded_for: false,
             lookup_rate_per_minute: 30,
             log_format: "json".into(),
+            reject_stale_filings: false,
             max_attachment_bytes: 5 * 1024 * 1024,
             max_attachments: 6,
         }
@@ -201,6 +207,10 @@ impl Config {
                 .unwrap_or(d.lookup_rate_per_minute)
                 .max(1),
             log_format,
+            reject_stale_filings: cli
+                .reject_stale_filings
+                .or(file.reject_stale_filings)
+                .unwrap_or(d.reject_stale_filings),
             ..d
         })
     }
@@ -254,4 +264,51 @@ pub fn load_policy(path: Option<&Path>, time_zone: Option<&str>) -> Result<Loade
         );
     }
     Ok(LoadedPolicy { policy, json })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_the_file_which_overrides_defaults() {
+        let dir = std::env::temp_dir().join(format!("aftersales-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("server.toml");
+        std::fs::write(
+            &file,
+            "port = 9000\nstore_name = \"Shop\"\nallowed_origins = [\"https://a.example/\"]\n",
+        )
+        .unwrap();
+        let cli = Options {
+            config: Some(file.clone()),
+            port: Some(9100),
+            ..Options::default()
+        };
+        let c = Config::resolve(&cli).unwrap();
+        assert_eq!(c.port, 9100);
+        assert_eq!(c.store_name, "Shop");
+        assert_eq!(c.allowed_origins, ["https://a.example"]);
+        assert_eq!(c.database_url, "sqlite://aftersales.db");
+        assert_eq!(c.bind, IpAddr::from([127, 0, 0, 1]));
+
+        std::fs::write(&file, "prot = 1\n").unwrap();
+        assert!(Config::resolve(&cli).unwrap_err().contains("prot"));
+        let bad = Options {
+            allowed_origins: Some(vec!["https://a.example/'; script-src *".into()]),
+            ..Options::default()
+        };
+        assert!(Config::resolve(&bad).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn time_zone_override_changes_the_version() {
+        let default = load_policy(None, None).unwrap();
+        let utc = load_policy(None, Some("UTC")).unwrap();
+        assert_eq!(utc.policy.time_zone.name(), "UTC");
+        assert_ne!(default.policy.version, utc.policy.version);
+        assert_eq!(utc.json["version"], serde_json::json!(utc.policy.version));
+        assert!(load_policy(None, Some("Mars/Olympus")).is_err());
+    }
 }

@@ -61,6 +61,10 @@ pub fn message(code: &str, lang: Lang) -> &'static str {
             "只能上传 JPEG、PNG 或 WebP 图片。",
             "Only JPEG, PNG or WebP images can be uploaded.",
         ),
+        "filed_at_expired" => (
+            "提交时间早于离线宽限期，请在线重新检查后再提交。",
+            "This was submitted longer ago than the offline grace period; check again and resubmit.",
+        ),
         "payload_too_large" => ("上传的内容太大。", "The request body is too large."),
         "not_found" => ("未找到。", "Not found."),
         "order_not_found" => (

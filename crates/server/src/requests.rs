@@ -325,6 +325,12 @@ pub async fn file_request(
         flags.push("filed_at_in_future".to_owned());
         now
     } else if filed < now - grace {
+        if state.config.reject_stale_filings {
+            return Err(
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "filed_at_expired")
+                    .with_fields(vec![FieldError::new("filed_at", "expired")]),
+            );
+        }
         flags.push("filed_at_outside_grace".to_owned());
         now
     } else {

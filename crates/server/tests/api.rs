@@ -1115,3 +1115,22 @@ async fn sqlite_commits_are_durable() {
         "synchronous = FULL: the WAL is fsynced at every commit"
     );
 }
+
+#[tokio::test]
+async fn stale_filings_can_be_refused_by_configuration() {
+    let app = spawn_app_with(|c| c.reject_stale_filings = true).await;
+    let order = app.order("DEMO-1002").await;
+    let body = filing(order, json!({"type": "cancel"}), now_minus(73 * 3600));
+    let r = app
+        .client
+        .post(app.url("/api/requests"))
+        .header(header::ACCEPT_LANGUAGE, "en")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let (s, e) = error_code(r).await;
+    assert_eq!((s, e["code"].as_str().unwrap()), (422, "filed_at_expired"));
+    assert!(e["message"].as_str().unwrap().contains("offline grace"));
+    assert_eq!(app.count("requests").await, 0);
+}
