@@ -2,12 +2,14 @@
 //! batches, so many concurrent filings share one durable commit (one fsync on
 //! SQLite, one WAL flush on PostgreSQL) instead of paying one each.
 
+use std::collections::HashSet;
+use std::fmt::Write;
 use std::time::Duration;
 
-use sqlx::{Any, Transaction};
+use sqlx::{Any, Row, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::db::{inserted, Db};
+use crate::db::Db;
 use crate::error::ApiError;
 
 /// Largest batch committed at once; more waiting filings go in the next one.
@@ -121,70 +123,147 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
     }
 }
 
+/// Rows per multi-row statement: well under SQLite's 32766 and PostgreSQL's
+/// 65535 bound parameters.
+const ROWS_PER_STATEMENT: usize = 128;
+
 async fn write_batch(db: &Db, jobs: &[Job]) -> Result<Vec<WriteOutcome>, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     let mut outcomes = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        outcomes.push(insert(&mut tx, &job.filing).await?);
+    let mut seen = HashSet::new();
+    for chunk in jobs.chunks(ROWS_PER_STATEMENT) {
+        let inserted = insert_requests(&mut tx, chunk).await?;
+        let mut created = Vec::new();
+        for job in chunk {
+            // A second copy of an id inside one batch is a retry of the first.
+            if inserted.contains(&job.filing.id) && seen.insert(job.filing.id.as_str()) {
+                created.push(&job.filing);
+                outcomes.push(WriteOutcome::Created);
+            } else {
+                outcomes.push(WriteOutcome::Exists);
+            }
+        }
+        insert_children(&mut tx, &created).await?;
     }
     tx.commit().await?;
     Ok(outcomes)
 }
 
-async fn insert(
+/// One multi-row insert; returns the ids that were new.
+async fn insert_requests(
     tx: &mut Transaction<'static, Any>,
-    f: &NewFiling,
-) -> Result<WriteOutcome, sqlx::Error> {
-    let flags = serde_json::to_string(&f.flags).unwrap_or_else(|_| "[]".into());
-    let result = sqlx::query(
-        "INSERT INTO requests (id, tracking_code, body_hash, order_number, request_type, status, \
-         step, flagged, flags, filed_at, evaluated_at, received_at, policy_version, decision, \
-         client_decision, filing, contact, description, attachment_count, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, 'received', NULL, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
-         $15, $16, 0, $10) ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(&f.id)
-    .bind(&f.tracking_code)
-    .bind(&f.body_hash)
-    .bind(&f.order_number)
-    .bind(&f.request_type)
-    .bind(i64::from(!f.flags.is_empty()))
-    .bind(flags)
-    .bind(&f.filed_at)
-    .bind(f.evaluated_at)
-    .bind(f.received_at)
-    .bind(&f.policy_version)
-    .bind(&f.decision_json)
-    .bind(f.client_decision_json.as_deref())
-    .bind(&f.filing_json)
-    .bind(&f.contact_json)
-    .bind(&f.description)
-    .execute(&mut **tx)
-    .await?;
-    if !inserted(&result) {
-        return Ok(WriteOutcome::Exists);
+    chunk: &[Job],
+) -> Result<HashSet<String>, sqlx::Error> {
+    const COLS: usize = 16;
+    let mut sql = String::from(
+        "INSERT INTO requests (id, tracking_code, body_hash, order_number, request_type, \
+         flagged, flags, filed_at, evaluated_at, received_at, policy_version, decision, \
+         client_decision, filing, contact, description, status, step, attachment_count, \
+         updated_at) VALUES ",
+    );
+    for i in 0..chunk.len() {
+        if i > 0 {
+            sql.push(',');
+        }
+        let b = i * COLS;
+        sql.push('(');
+        for c in 1..=COLS {
+            let _ = write!(sql, "${}, ", b + c);
+        }
+        // status, step, attachment_count, updated_at (= received_at)
+        let _ = write!(sql, "'received', NULL, 0, ${})", b + 10);
     }
-    sqlx::query(
-        "INSERT INTO request_history (request_id, seq, at, status, step, note, actor) \
-         VALUES ($1, 1, $2, 'received', NULL, NULL, 'customer')",
-    )
-    .bind(&f.id)
-    .bind(f.received_at)
-    .execute(&mut **tx)
-    .await?;
-    for (position, level) in f.levels.iter().enumerate() {
-        sqlx::query(
+    sql.push_str(" ON CONFLICT (id) DO NOTHING RETURNING id");
+    let mut query = sqlx::query(&sql);
+    for job in chunk {
+        let f = &job.filing;
+        let flags = serde_json::to_string(&f.flags).unwrap_or_else(|_| "[]".into());
+        query = query
+            .bind(f.id.as_str())
+            .bind(f.tracking_code.as_str())
+            .bind(f.body_hash.as_str())
+            .bind(f.order_number.as_str())
+            .bind(f.request_type.as_str())
+            .bind(i64::from(!f.flags.is_empty()))
+            .bind(flags)
+            .bind(f.filed_at.as_str())
+            .bind(f.evaluated_at)
+            .bind(f.received_at)
+            .bind(f.policy_version.as_str())
+            .bind(f.decision_json.as_str())
+            .bind(f.client_decision_json.as_deref())
+            .bind(f.filing_json.as_str())
+            .bind(f.contact_json.as_str())
+            .bind(f.description.as_str());
+    }
+    let rows = query.fetch_all(&mut **tx).await?;
+    rows.iter().map(|r| r.try_get::<String, _>(0)).collect()
+}
+
+/// The first history entry and the service levels of the new requests.
+async fn insert_children(
+    tx: &mut Transaction<'static, Any>,
+    created: &[&NewFiling],
+) -> Result<(), sqlx::Error> {
+    if created.is_empty() {
+        return Ok(());
+    }
+    let mut sql = String::from(
+        "INSERT INTO request_history (request_id, seq, at, status, step, note, actor) VALUES ",
+    );
+    for i in 0..created.len() {
+        if i > 0 {
+            sql.push(',');
+        }
+        let _ = write!(
+            sql,
+            "(${}, 1, ${}, 'received', NULL, NULL, 'customer')",
+            2 * i + 1,
+            2 * i + 2
+        );
+    }
+    let mut query = sqlx::query(&sql);
+    for f in created {
+        query = query.bind(f.id.as_str()).bind(f.received_at);
+    }
+    query.execute(&mut **tx).await?;
+
+    let levels: Vec<(&NewFiling, usize, &LevelRow)> = created
+        .iter()
+        .flat_map(|f| f.levels.iter().enumerate().map(move |(i, l)| (*f, i, l)))
+        .collect();
+    for part in levels.chunks(ROWS_PER_STATEMENT * 4) {
+        let mut sql = String::from(
             "INSERT INTO service_levels (request_id, position, what, after_event, \
-             within_minutes, due_at, met_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)",
-        )
-        .bind(&f.id)
-        .bind(position as i64)
-        .bind(&level.what)
-        .bind(&level.after)
-        .bind(level.within_minutes)
-        .bind(level.due_at)
-        .execute(&mut **tx)
-        .await?;
+             within_minutes, due_at, met_at) VALUES ",
+        );
+        for i in 0..part.len() {
+            if i > 0 {
+                sql.push(',');
+            }
+            let b = i * 6;
+            let _ = write!(
+                sql,
+                "(${}, ${}, ${}, ${}, ${}, ${}, NULL)",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6
+            );
+        }
+        let mut query = sqlx::query(&sql);
+        for (f, position, level) in part {
+            query = query
+                .bind(f.id.as_str())
+                .bind(*position as i64)
+                .bind(level.what.as_str())
+                .bind(level.after.as_str())
+                .bind(level.within_minutes)
+                .bind(level.due_at);
+        }
+        query.execute(&mut **tx).await?;
     }
-    Ok(WriteOutcome::Created)
+    Ok(())
 }
