@@ -255,21 +255,14 @@ fn Checker(policy: Arc<Policy>, lang: RwSignal<Lang>) -> impl IntoView {
         RequestType::ALL
             .iter()
             .map(|&r| {
-                view! {
-                    <label class="asp-pill">
-                        <input
-                            type="radio"
-                            name="asp-request"
-                            value=r.as_str()
-                            prop:checked=move || request.get() == r
-                            on:change=move |_| {
-                                request.set(r);
-                                clear();
-                            }
-                        />
-                        <span>{i18n::request_type(l, r)}</span>
-                    </label>
-                }
+                radio_pill(
+                    "asp-request",
+                    r.as_str(),
+                    request,
+                    r,
+                    i18n::request_type(l, r),
+                    clear,
+                )
             })
             .collect_view()
     };
@@ -282,21 +275,12 @@ fn Checker(policy: Arc<Policy>, lang: RwSignal<Lang>) -> impl IntoView {
         let l = lang.get();
         let t = l.t();
         let option = move |value: bool, text: &'static str| {
-            view! {
-                <label class="asp-pill">
-                    <input
-                        type="radio"
-                        name="asp-reason"
-                        value=if value { "quality_defect" } else { "changed_mind" }
-                        prop:checked=move || quality.get() == value
-                        on:change=move |_| {
-                            quality.set(value);
-                            clear();
-                        }
-                    />
-                    <span>{text}</span>
-                </label>
-            }
+            let id = if value {
+                QUALITY_DEFECT
+            } else {
+                "changed_mind"
+            };
+            radio_pill("asp-reason", id, quality, value, text, clear)
         };
         Some(view! {
             <fieldset class="asp-field">
@@ -314,21 +298,8 @@ fn Checker(policy: Arc<Policy>, lang: RwSignal<Lang>) -> impl IntoView {
         }
         let l = lang.get();
         let option = move |value: ComplaintAbout| {
-            view! {
-                <label class="asp-pill">
-                    <input
-                        type="radio"
-                        name="asp-about"
-                        value=value.as_str()
-                        prop:checked=move || about.get() == value
-                        on:change=move |_| {
-                            about.set(value);
-                            clear();
-                        }
-                    />
-                    <span>{i18n::complaint_about(l, value)}</span>
-                </label>
-            }
+            let text = i18n::complaint_about(l, value);
+            radio_pill("asp-about", value.as_str(), about, value, text, clear)
         };
         Some(view! {
             <fieldset class="asp-field">
@@ -387,5 +358,35 @@ fn Checker(policy: Arc<Policy>, lang: RwSignal<Lang>) -> impl IntoView {
                 }}
             </div>
         </section>
+    }
+}
+
+/// One choice of a radio group drawn as a pill: checked while `selected` holds
+/// `value`; choosing it sets `selected` and clears the shown result.
+fn radio_pill<T>(
+    group: &'static str,
+    id: &'static str,
+    selected: RwSignal<T>,
+    value: T,
+    text: &'static str,
+    on_choose: impl Fn() + Copy + 'static,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    view! {
+        <label class="asp-pill">
+            <input
+                type="radio"
+                name=group
+                value=id
+                prop:checked=move || selected.get() == value
+                on:change=move |_| {
+                    selected.set(value);
+                    on_choose();
+                }
+            />
+            <span>{text}</span>
+        </label>
     }
 }

@@ -199,42 +199,10 @@ fn render(c: &Checked, l: Lang, on_alternative: Callback<RequestType>) -> AnyVie
                     <ul class="asp-list">{lines}</ul>
                 }
             })}
-        {(!conditions.is_empty())
-            .then(|| {
-                view! {
-                    <h3 class="asp-sub">{t.conditions}</h3>
-                    <ul class="asp-list">
-                        {conditions.into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}
-                    </ul>
-                }
-            })}
-        {(!docs.is_empty())
-            .then(|| {
-                view! {
-                    <h3 class="asp-sub">{t.documents}</h3>
-                    <ul class="asp-list asp-docs">
-                        {docs.into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}
-                    </ul>
-                }
-            })}
-        {(!steps.is_empty())
-            .then(|| {
-                view! {
-                    <h3 class="asp-sub">{t.steps}</h3>
-                    <ol class="asp-steps">
-                        {steps.into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}
-                    </ol>
-                }
-            })}
-        {(!levels.is_empty())
-            .then(|| {
-                view! {
-                    <h3 class="asp-sub">{t.service_levels}</h3>
-                    <ul class="asp-list">
-                        {levels.into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}
-                    </ul>
-                }
-            })}
+        {list_section(t.conditions, "asp-list", conditions)}
+        {list_section(t.documents, "asp-list asp-docs", docs)}
+        {ordered_section(t.steps, "asp-steps", steps)}
+        {list_section(t.service_levels, "asp-list", levels)}
         {(!alternatives.is_empty())
             .then(|| {
                 view! {
@@ -260,4 +228,32 @@ fn render(c: &Checked, l: Lang, on_alternative: Callback<RequestType>) -> AnyVie
         <p class="asp-disclaimer">{t.disclaimer}</p>
     }
     .into_any()
+}
+
+/// A titled bullet list, left out when there is nothing to list.
+fn list_section<T: IntoView + 'static>(
+    title: &'static str,
+    class: &'static str,
+    items: Vec<T>,
+) -> impl IntoView {
+    (!items.is_empty()).then(|| {
+        view! {
+            <h3 class="asp-sub">{title}</h3>
+            <ul class=class>{items.into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}</ul>
+        }
+    })
+}
+
+/// A titled numbered list (steps in order), left out when empty.
+fn ordered_section<T: IntoView + 'static>(
+    title: &'static str,
+    class: &'static str,
+    items: Vec<T>,
+) -> impl IntoView {
+    (!items.is_empty()).then(|| {
+        view! {
+            <h3 class="asp-sub">{title}</h3>
+            <ol class=class>{items.into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}</ol>
+        }
+    })
 }
