@@ -527,8 +527,12 @@ fn is_identifier(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
 }
 
-const SERVICE_LEVEL_ANCHORS: &[(&str, ())] =
-    &[("request", ()), ("item_returned", ()), ("resolved", ())];
+/// What a service level's clock may start from.
+const SERVICE_LEVEL_ANCHORS: &[(&str, &str)] = &[
+    ("request", "request"),
+    ("item_returned", "item_returned"),
+    ("resolved", "resolved"),
+];
 
 fn read_service_level(
     value: &Value,
@@ -551,7 +555,6 @@ fn read_service_level(
     let within = o.uint("within_minutes", 525_600, errors);
     let after = if o.map.is_some_and(|m| m.contains_key("after")) {
         o.choice("after", SERVICE_LEVEL_ANCHORS, errors)
-            .and_then(|_| o.map.and_then(|m| m.get("after")).and_then(Value::as_str))
     } else {
         o.seen.push("after");
         Some("request")
