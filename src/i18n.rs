@@ -15,7 +15,25 @@ pub enum Lang {
     En,
 }
 
+/// A fixed string of the translation files in `lang`:
+/// `tr!(lang, portal.title)`, `tr!(lang, portal.greeting, name = n)` (interpolated
+/// keys give an `impl Display`).
+#[macro_export]
+macro_rules! tr {
+    ($lang:expr, $($key:tt)+) => {
+        $crate::l10n::i18n::td_string!($lang.locale(), $($key)+)
+    };
+}
+
 impl Lang {
+    /// The generated leptos_i18n locale.
+    pub fn locale(self) -> crate::l10n::i18n::Locale {
+        match self {
+            Lang::Zh => crate::l10n::i18n::Locale::zh_CN,
+            Lang::En => crate::l10n::i18n::Locale::en,
+        }
+    }
+
     /// BCP 47 tag for the `lang` attribute.
     pub fn code(self) -> &'static str {
         match self {
