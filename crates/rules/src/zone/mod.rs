@@ -143,6 +143,31 @@ impl Zone {
         Ok(self.localize(instant)?.local_date())
     }
 
+    /// The instant a wall clock in this zone shows `seconds` after the start of
+    /// `date` (what a customer types as "ordered on 20 Nov at 14:30"). A time in a
+    /// DST overlap is the earlier instant; a time in a gap is read on the old offset,
+    /// so it lands after the jump, as a wall clock set by hand would.
+    pub fn at_local(&self, date: Date, seconds: i64) -> Result<Timestamp, TimeError> {
+        let local = date
+            .days_since_epoch()
+            .checked_mul(86_400)
+            .and_then(|d| d.checked_add(seconds))
+            .ok_or(TimeError::OutOfRange)?;
+        let offsets = match self.dst {
+            Some(dst) => [
+                self.std_offset.max(dst.offset),
+                self.std_offset.min(dst.offset),
+            ],
+            None => [self.std_offset, self.std_offset],
+        };
+        let utc = offsets
+            .iter()
+            .map(|&o| local - i64::from(o))
+            .find(|&utc| i64::from(self.offset_at(utc)) == local - utc)
+            .unwrap_or(local - i64::from(offsets[1]));
+        Timestamp::from_unix(utc, self.offset_at(utc))
+    }
+
     /// The first instant of `date` in this zone (its 00:00, or the end of a DST gap
     /// that swallows midnight), shown in the zone's offset.
     pub fn start_of_day(&self, date: Date) -> Result<Timestamp, TimeError> {
@@ -358,5 +383,45 @@ mod tests {
         let z = Zone::named("America/Havana").unwrap();
         let start = z.start_of_day(Date::new(2026, 11, 1).unwrap()).unwrap();
         assert_eq!(start, ts("2026-11-01T04:00:00Z"));
+    }
+}
+
+#[cfg(test)]
+mod at_local_tests {
+    use super::*;
+
+    fn at(zone: &str, date: (i32, u8, u8), hh: i64, mm: i64) -> String {
+        let zone = Zone::named(zone).expect("zone");
+        let date = Date::new(date.0, date.1, date.2).expect("date");
+        zone.at_local(date, hh * 3600 + mm * 60)
+            .expect("in range")
+            .to_string()
+    }
+
+    #[test]
+    fn wall_clock_times_become_instants_in_the_zone() {
+        assert_eq!(
+            at("Asia/Shanghai", (2026, 11, 20), 14, 30),
+            "2026-11-20T14:30:00+08:00"
+        );
+        // Berlin: summer and winter offsets.
+        assert_eq!(
+            at("Europe/Berlin", (2026, 7, 1), 9, 0),
+            "2026-07-01T09:00:00+02:00"
+        );
+        assert_eq!(
+            at("Europe/Berlin", (2026, 1, 1), 9, 0),
+            "2026-01-01T09:00:00+01:00"
+        );
+        // Overlap (clocks go back at 03:00 on 25 Oct 2026): the earlier 02:30.
+        assert_eq!(
+            at("Europe/Berlin", (2026, 10, 25), 2, 30),
+            "2026-10-25T02:30:00+02:00"
+        );
+        // Gap (02:00 → 03:00 on 29 Mar 2026): 02:30 read on the old offset.
+        assert_eq!(
+            at("Europe/Berlin", (2026, 3, 29), 2, 30),
+            "2026-03-29T03:30:00+02:00"
+        );
     }
 }
