@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Writes the portal's service worker, DIR/sw.js, from the template public/sw.js:
+// its precache list is every file of DIR (the app shell: index.html, the hashed
+// JS/WASM/CSS, policy.json, store.json if there, manifest, icons) and its build id is
+// a hash of their names and bytes, so every build that changes a byte gets a new
+// cache and the old one is dropped on activate.
+//
+//   node scripts/gen-sw.mjs [DIR]     DIR defaults to $TRUNK_STAGING_DIR, then dist
+//
+// Trunk runs it after every build (Trunk.toml, [[hooks]] stage "post_build", on the
+// staging directory), so `trunk build` and `trunk serve` both get a matching sw.js.
+
+import { createHash } from 'node:crypto';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TEMPLATE = path.join(ROOT, 'public', 'sw.js');
+const MARKER = /^const BUILD = \{ id: 'dev', files: \[\] \};.*$/m;
+const OUTPUT = 'sw.js';
+
+const dir = path.resolve(process.argv[2] ?? process.env.TRUNK_STAGING_DIR ?? path.join(ROOT, 'dist'));
+
+/** Every file under `d` as a path relative to `dir` with '/' separators, sorted. */
+async function files(d) {
+  const out = [];
+  for (const entry of await readdir(d, { withFileTypes: true })) {
+    if (entry.name.startsWith('.')) continue; // e.g. Trunk's dist/.stage
+    const full = path.join(d, entry.name);
+    if (entry.isDirectory()) out.push(...(await files(full)));
+    else if (entry.isFile()) out.push(path.relative(dir, full).split(path.sep).join('/'));
+  }
+  return out.sort();
+}
+
+const shell = (await files(dir)).filter((f) => f !== OUTPUT);
+if (!shell.includes('index.html')) {
+  console.error(`gen-sw: no index.html in ${dir}`);
+  process.exit(1);
+}
+const hash = createHash('sha256');
+for (const f of shell) {
+  hash.update(f).update('\0').update(await readFile(path.join(dir, f))).update('\0');
+}
+const id = hash.digest('hex').slice(0, 16);
+
+const template = await readFile(TEMPLATE, 'utf8');
+if (!MARKER.test(template)) {
+  console.error(`gen-sw: ${TEMPLATE} lost its "const BUILD = { id: 'dev', files: [] };" line`);
+  process.exit(1);
+}
+const build = `const BUILD = ${JSON.stringify({ id, files: shell })};`;
+await writeFile(path.join(dir, OUTPUT), template.replace(MARKER, () => build));
+console.error(`gen-sw: ${OUTPUT} build ${id}, ${shell.length} files precached: ${shell.join(', ')}`);
