@@ -1,12 +1,33 @@
 #!/usr/bin/env bash
 # Prints every file of a built portal with its raw, gzip -9 and brotli -q 11 size
-# (what a CDN would serve), and the totals. Usage: scripts/bundle-size.sh [dist]
+# (what a CDN would serve), and the totals; then enforces the first-load budget.
+#
+#   scripts/bundle-size.sh [dist]
+#
+# Budget: a first visit downloads ALL of dist/ (the page loads index.html, JS, WASM,
+# CSS, policy.json and the icons, and the service worker then precaches every file of
+# dist/ for offline use), so the budget is the brotli total of every file of dist/:
+# at most 180,000 bytes. Above it the script exits 1 (scripts/build-portal.sh, and so
+# CI, fails). Env PORTAL_BUDGET_BROTLI=N sets another budget; =off only reports.
+# brotli is required while the budget is enforced (scripts/setup-tools.sh installs it).
 set -euo pipefail
 
 DIR="${1:-dist}"
+BUDGET="${PORTAL_BUDGET_BROTLI:-180000}"
 [[ -d "$DIR" ]] || { echo "bundle-size: no directory $DIR" >&2; exit 1; }
+if [[ "$BUDGET" != "off" && ! "$BUDGET" =~ ^[0-9]+$ ]]; then
+  echo "bundle-size: PORTAL_BUDGET_BROTLI must be a number of bytes or 'off', not '$BUDGET'" >&2
+  exit 2
+fi
 have_brotli=1
 command -v brotli >/dev/null 2>&1 || have_brotli=0
+if [[ "$BUDGET" != "off" ]] && (( !have_brotli )); then
+  echo "bundle-size: brotli is needed to check the budget (run scripts/setup-tools.sh, or PORTAL_BUDGET_BROTLI=off)" >&2
+  exit 1
+fi
+
+# 141237 -> 141,237
+group() { local n="$1" out=""; while (( ${#n} > 3 )); do out=",${n: -3}$out"; n="${n:0:${#n}-3}"; done; echo "$n$out"; }
 
 printf '%-48s %10s %10s %10s\n' "file" "raw" "gzip" "brotli"
 total_raw=0 total_gz=0 total_br=0
@@ -16,5 +37,15 @@ while IFS= read -r -d '' f; do
   if (( have_brotli )); then br=$(brotli -q 11 -c "$f" | wc -c); else br=0; fi
   total_raw=$((total_raw + raw)) total_gz=$((total_gz + gz)) total_br=$((total_br + br))
   printf '%-48s %10d %10d %10s\n' "${f#"$DIR"/}" "$raw" "$gz" "$( ((have_brotli)) && echo "$br" || echo n/a)"
-done < <(find "$DIR" -type f -print0 | sort -z)
+done < <(find "$DIR" -type f -not -path '*/.*' -print0 | sort -z)
 printf '%-48s %10d %10d %10s\n' "TOTAL" "$total_raw" "$total_gz" "$( ((have_brotli)) && echo "$total_br" || echo n/a)"
+
+[[ "$BUDGET" == "off" ]] && exit 0
+percent=$(( BUDGET > 0 ? total_br * 100 / BUDGET : 100 ))
+line="budget: $(group "$total_br") / $(group "$BUDGET") bytes brotli (${percent}%)"
+if (( total_br > BUDGET )); then
+  echo "$line OVER BUDGET by $(group $((total_br - BUDGET))) bytes" >&2
+  echo "bundle-size: the first load of the portal (all of $DIR, brotli) exceeds its budget; shrink it or raise PORTAL_BUDGET_BROTLI deliberately" >&2
+  exit 1
+fi
+echo "$line OK"
