@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Runs the browser tests against an existing build in dist/ (build first with
-# scripts/build-portal.sh; this script builds nothing). Screenshots go to
-# tests/e2e/artifacts/. Env: PORTAL_DIST (default dist/), CHROMIUM (default /usr/bin/chromium).
+# Runs the browser tests (every *.test.mjs here: portal.test.mjs, offline.test.mjs)
+# against an existing build in dist/ (build first with scripts/build-portal.sh; this
+# script builds nothing). Screenshots go to tests/e2e/artifacts/.
+# Env: PORTAL_DIST (default dist/), CHROMIUM (default /usr/bin/chromium).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 [[ -d node_modules/playwright-core ]] || { echo "run scripts/setup-tools.sh first (npm ci in tests/e2e)" >&2; exit 1; }
-exec node --test --test-concurrency=1 --test-reporter=spec "$@" portal.test.mjs
+shopt -s nullglob
+tests=(*.test.mjs)
+(( ${#tests[@]} )) || { echo "no *.test.mjs in $(pwd)" >&2; exit 1; }
+exec node --test --test-concurrency=1 --test-reporter=spec "$@" "${tests[@]}"
