@@ -1,18 +1,58 @@
-//! The self-check page: load the policy, pick an order and a request, show the decision.
+//! The portal's shell: configuration, policy and store loading, the header, and
+//! which page the current route shows.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use leptos::prelude::*;
 
-use aftersales_rules::case::{Request, QUALITY_DEFECT};
-use aftersales_rules::decision::ComplaintAbout;
-use aftersales_rules::policy::ReturnRule;
-use aftersales_rules::{check, Case, CaseError, Decision, Policy, RequestType, Timestamp};
+use aftersales_rules::{Policy, RequestType, Timestamp};
 
+use crate::brand::Brand;
 use crate::browser::{self, FetchError};
-use crate::demo::{DemoOrder, ORDERS};
-use crate::i18n::{self, Lang, Terms};
-use crate::result::ResultView;
+use crate::draft::Draft;
+use crate::i18n::Lang;
+use crate::route::{Route, Router};
+
+/// How the host page configured the portal (attributes of the mount element).
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Where `policy.json` is (`data-policy-url`).
+    pub policy_url: String,
+    /// The store's branding file (`data-store-url`), if any.
+    pub store_url: Option<String>,
+    /// The backend's API base (`data-api-base`, e.g. `api/`); without it orders
+    /// are entered by hand.
+    pub api_base: Option<String>,
+    /// Offer the demo orders (`data-demo="true"`).
+    pub demo: bool,
+    /// The portal owns the page and may set `<html lang>` and the title.
+    pub manage_document: bool,
+}
+
+/// What every page needs, shared through context. All `Copy` handles.
+#[derive(Clone, Copy)]
+pub struct Portal {
+    pub lang: RwSignal<Lang>,
+    pub router: Router,
+    /// The self-check in progress (kept in session storage).
+    pub draft: RwSignal<Draft>,
+    pub policy: StoredValue<Arc<Policy>>,
+    /// The current instant, refreshed every second (countdowns, expiring windows).
+    pub clock: ReadSignal<Timestamp>,
+    pub config: StoredValue<Config>,
+}
+
+impl Portal {
+    /// Goes to the first missing step of `kind` (or its answer).
+    pub fn continue_with(&self, kind: RequestType) {
+        let next = self.draft.with_untracked(|d| {
+            self.policy
+                .with_value(|p| d.next_step(p, kind, self.clock.get_untracked()))
+        });
+        self.router.go(next);
+    }
+}
 
 /// What loading `policy.json` came to.
 #[derive(Clone)]
@@ -32,17 +72,20 @@ async fn load_policy(url: String) -> Loaded {
     }
 }
 
-/// The portal. `policy_url` is resolved against the host page's URL;
-/// `manage_document` lets the portal set the page's `<html lang>` and title
-/// (only when it owns the page, not when embedded).
 #[component]
-pub fn App(policy_url: String, manage_document: bool) -> impl IntoView {
+pub fn App(config: Config) -> impl IntoView {
     let lang = RwSignal::new(browser::initial_lang());
     // Only an explicit choice is remembered; otherwise the browser's language rules.
     let switch_lang = move |_| {
         lang.update(|l| *l = l.other());
         browser::store("lang", lang.get_untracked().code());
     };
+    let brand = LocalResource::new({
+        let url = config.store_url.clone();
+        move || Brand::load(url.clone())
+    });
+    let brand_now = move || brand.get().unwrap_or_default();
+    let manage_document = config.manage_document;
     Effect::new(move |_| {
         let l = lang.get();
         if manage_document {
@@ -50,34 +93,58 @@ pub fn App(policy_url: String, manage_document: bool) -> impl IntoView {
                 if let Some(root) = doc.document_element() {
                     let _ = root.set_attribute("lang", l.code());
                 }
-                doc.set_title(l.t().page_title);
+                let name = brand_now().name(l).to_owned();
+                let title = tr!(l, portal.title);
+                doc.set_title(&if name.is_empty() {
+                    title.to_owned()
+                } else {
+                    format!("{title} · {name}")
+                });
             }
         }
     });
-    let policy = LocalResource::new(move || load_policy(policy_url.clone()));
+    let policy = LocalResource::new({
+        let url = config.policy_url.clone();
+        move || load_policy(url.clone())
+    });
+    let config = StoredValue::new(config);
 
     view! {
-        <div class="asp" lang=move || lang.get().code()>
+        <div class="asp" lang=move || lang.get().code() style=move || brand_now().style()>
             <header class="asp-header">
-                <h1 class="asp-title">{move || lang.get().t().title}</h1>
-                <button
-                    type="button"
-                    class="asp-lang"
-                    on:click=switch_lang
-                >
-                    <span class="asp-sr">{move || lang.get().t().switch_label} ": "</span>
-                    <span lang=move || lang.get().other().code()>
-                        {move || lang.get().other().endonym()}
+                <a class="asp-home" href="#/">
+                    {move || {
+                        brand_now()
+                            .logo
+                            .map(|src| view! { <img class="asp-logo" src=src alt="" /> })
+                    }}
+                    <span class="asp-brand">
+                        <span class="asp-store">{move || brand_now().name(lang.get()).to_owned()}</span>
+                        <span class="asp-title">{move || tr!(lang.get(), portal.title)}</span>
                     </span>
-                </button>
+                </a>
+                <nav class="asp-nav" aria-label=move || tr!(lang.get(), portal.nav_label)>
+                    <a class="asp-nav-link" href="#/requests">
+                        {move || tr!(lang.get(), portal.my_requests)}
+                    </a>
+                    <button type="button" class="asp-lang" on:click=switch_lang>
+                        <span class="asp-sr">{move || tr!(lang.get(), portal.switch_label)} ": "</span>
+                        <span lang=move || lang.get().other().code()>
+                            {move || lang.get().other().endonym()}
+                        </span>
+                    </button>
+                </nav>
             </header>
-            <p class="asp-intro">{move || lang.get().t().intro}</p>
             {move || match policy.get() {
                 None => {
-                    view! { <p class="asp-status" role="status">{move || lang.get().t().loading}</p> }
+                    view! {
+                        <p class="asp-status" role="status">
+                            {move || tr!(lang.get(), portal.loading)}
+                        </p>
+                    }
                         .into_any()
                 }
-                Some(Loaded::Ready(policy)) => view! { <Checker policy lang /> }.into_any(),
+                Some(Loaded::Ready(policy)) => view! { <Pages policy lang config /> }.into_any(),
                 Some(Loaded::Invalid(errors)) => view! { <PolicyInvalid errors lang /> }.into_any(),
                 Some(Loaded::Failed(error)) => view! { <LoadFailed error lang /> }.into_any(),
             }}
@@ -85,12 +152,164 @@ pub fn App(policy_url: String, manage_document: bool) -> impl IntoView {
     }
 }
 
+/// The routed pages, once the policy is loaded.
+#[component]
+fn Pages(policy: Arc<Policy>, lang: RwSignal<Lang>, config: StoredValue<Config>) -> impl IntoView {
+    let router = Router::install();
+    let draft = RwSignal::new(
+        browser::load_session("draft")
+            .and_then(|json| serde_json::from_str::<Draft>(&json).ok())
+            .unwrap_or_default(),
+    );
+    Effect::new(move |_| {
+        draft.with(|d| {
+            if let Ok(json) = serde_json::to_string(d) {
+                browser::store_session("draft", &json);
+            }
+        })
+    });
+    let (clock, set_clock) = signal(browser::now());
+    let tick = set_interval_with_handle(
+        move || set_clock.set(browser::now()),
+        Duration::from_secs(1),
+    );
+    on_cleanup(move || {
+        if let Ok(handle) = tick {
+            handle.clear();
+        }
+    });
+    let portal = Portal {
+        lang,
+        router,
+        draft,
+        policy: StoredValue::new(policy),
+        clock,
+        config,
+    };
+    provide_context(portal);
+
+    // A deep link into the middle of the flow without the earlier answers (a new
+    // tab, a shared link) goes to the first step still missing, in place.
+    Effect::new(move |_| {
+        let route = router.route.get();
+        let allowed = draft.with_untracked(|d| d.allows(&route));
+        if !allowed {
+            if let Some(kind) = route.request() {
+                let next = draft.with_untracked(|d| {
+                    portal
+                        .policy
+                        .with_value(|p| d.next_step(p, kind, clock.get_untracked()))
+                });
+                router.redirect(next);
+            }
+        }
+    });
+
+    // Moves focus to the new page's heading after a navigation (not on the first
+    // render), so screen readers and keyboards start at the top of the new step.
+    Effect::new(move |first: Option<()>| {
+        router.route.track();
+        if first.is_some() {
+            request_animation_frame(focus_page_title);
+        }
+    });
+
+    view! {
+        <main class="asp-page">
+            {move || {
+                let route = router.route.get();
+                match route {
+                    Route::Start => view! { <crate::start::StartPage /> }.into_any(),
+                    Route::Order { request, number } => {
+                        view! { <crate::order::OrderPage request number /> }.into_any()
+                    }
+                    Route::Manual(request) => {
+                        view! { <crate::order::ManualPage request /> }.into_any()
+                    }
+                    Route::Items(request) => {
+                        view! { <crate::questions::ItemsPage request /> }.into_any()
+                    }
+                    Route::Reason(request) => {
+                        view! { <crate::questions::ReasonPage request /> }.into_any()
+                    }
+                    Route::About => view! { <crate::questions::AboutPage /> }.into_any(),
+                    Route::Ask(request, condition) => {
+                        view! { <crate::questions::AskPage request condition /> }.into_any()
+                    }
+                    Route::Answer(request) => {
+                        view! { <crate::answer::AnswerPage request /> }.into_any()
+                    }
+                    Route::File(request) => {
+                        view! { <crate::answer::FilePage request /> }.into_any()
+                    }
+                    Route::Requests | Route::Track { .. } | Route::NotFound => {
+                        view! { <NotFound /> }.into_any()
+                    }
+                }
+            }}
+        </main>
+    }
+}
+
+fn focus_page_title() {
+    use wasm_bindgen::JsCast;
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Some(el) = doc
+        .get_element_by_id(PAGE_TITLE_ID)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+        el.scroll_into_view();
+    }
+}
+
+/// The id of every page's `<h2>`, focused after navigation.
+pub const PAGE_TITLE_ID: &str = "asp-page-title";
+
+/// A page heading that receives focus after navigation.
+#[component]
+pub fn PageTitle(#[prop(into)] text: Signal<String>) -> impl IntoView {
+    view! {
+        <h2 id=PAGE_TITLE_ID class="asp-page-title" tabindex="-1">
+            {move || text.get()}
+        </h2>
+    }
+}
+
+/// A link back to an earlier step.
+#[component]
+pub fn BackLink(route: Route) -> impl IntoView {
+    let portal = expect_context::<Portal>();
+    view! {
+        <a class="asp-back" href=route.href()>
+            <span aria-hidden="true">"‹ "</span>
+            {move || tr!(portal.lang.get(), portal.back)}
+        </a>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    let portal = expect_context::<Portal>();
+    let l = move || portal.lang.get();
+    view! {
+        <PageTitle text=Signal::derive(move || tr!(l(), portal.not_found).to_owned()) />
+        <p>
+            <a class="asp-button" href="#/">
+                {move || tr!(l(), portal.start_over)}
+            </a>
+        </p>
+    }
+}
+
 #[component]
 fn PolicyInvalid(errors: Vec<String>, lang: RwSignal<Lang>) -> impl IntoView {
     view! {
         <div class="asp-alert" role="alert">
-            <p class="asp-alert-title">{move || lang.get().t().policy_invalid}</p>
-            <p>{move || lang.get().t().policy_invalid_hint}</p>
+            <p class="asp-alert-title">{move || tr!(lang.get(), portal.policy_invalid)}</p>
+            <p>{move || tr!(lang.get(), portal.policy_invalid_hint)}</p>
             // Field paths and messages come from the engine; they are technical and
             // stay as written (lang="en") for the store's staff.
             <ul class="asp-errors" lang="en">
@@ -108,285 +327,11 @@ fn LoadFailed(error: FetchError, lang: RwSignal<Lang>) -> impl IntoView {
     };
     view! {
         <div class="asp-alert" role="alert">
-            <p class="asp-alert-title">{move || lang.get().t().load_failed}</p>
-            {detail.map(|code| view! { <p>{move || lang.get().t().load_failed_status} " " {code}</p> })}
+            <p class="asp-alert-title">{move || tr!(lang.get(), portal.load_failed)}</p>
+            {detail
+                .map(|code| {
+                    view! { <p>{move || tr!(lang.get(), portal.load_failed_status)} " " {code}</p> }
+                })}
         </div>
-    }
-}
-
-/// One completed check, kept as data so it re-renders in the other language.
-#[derive(Clone)]
-pub struct Checked {
-    pub decision: Result<Decision, CaseError>,
-    pub request: RequestType,
-    pub terms: Terms,
-    pub now: Timestamp,
-    pub policy: Arc<Policy>,
-}
-
-fn terms_for(policy: &Policy, kind: &str) -> Terms {
-    let window = match policy.kind(kind).map(|k| k.return_rule) {
-        Some(ReturnRule::SelfPickup) => &policy.returns.self_pickup,
-        _ => &policy.returns.within_window,
-    };
-    Terms {
-        free_hours: policy.cancel.free_hours,
-        fee_percent: policy.cancel.fee_percent,
-        window_days: window.days,
-        warranty_days: policy.repair.warranty_days,
-    }
-}
-
-fn run_check(
-    policy: &Arc<Policy>,
-    demo: &DemoOrder,
-    request: RequestType,
-    quality: bool,
-    about: ComplaintAbout,
-) -> Option<Checked> {
-    let now = browser::now();
-    let zone = &policy.time_zone;
-    let order = demo.order(now, |t| zone.localize(t).unwrap_or(t))?;
-    let case = Case {
-        now: zone.localize(now).unwrap_or(now),
-        order,
-        request: Request {
-            kind: request,
-            lines: Vec::new(),
-            reason: matches!(request, RequestType::Return | RequestType::Exchange).then(|| {
-                if quality {
-                    QUALITY_DEFECT.to_owned()
-                } else {
-                    "changed_mind".to_owned()
-                }
-            }),
-            about: (request == RequestType::Complaint).then_some(about),
-        },
-        facts: Default::default(),
-        documents: None,
-    };
-    Some(Checked {
-        decision: check(policy, &case),
-        request,
-        terms: terms_for(policy, demo.kind),
-        now,
-        policy: Arc::clone(policy),
-    })
-}
-
-#[component]
-fn Checker(policy: Arc<Policy>, lang: RwSignal<Lang>) -> impl IntoView {
-    let order = RwSignal::new(0usize);
-    let request = RwSignal::new(RequestType::Cancel);
-    let quality = RwSignal::new(false);
-    let about = RwSignal::new(ComplaintAbout::Service);
-    let result: RwSignal<Option<Checked>> = RwSignal::new(None);
-    let result_ref = NodeRef::<leptos::html::Section>::new();
-    let currency = policy.currency.clone();
-
-    let policy_for_check = Arc::clone(&policy);
-    let run = move || {
-        let demo = &ORDERS[order.get_untracked().min(ORDERS.len() - 1)];
-        result.set(run_check(
-            &policy_for_check,
-            demo,
-            request.get_untracked(),
-            quality.get_untracked(),
-            about.get_untracked(),
-        ));
-        request_animation_frame(move || {
-            if let Some(el) = result_ref.get_untracked() {
-                el.scroll_into_view();
-            }
-        });
-    };
-    let run_alternative = run.clone();
-    let clear = move || result.set(None);
-
-    let order_choices = move || {
-        let l = lang.get();
-        ORDERS
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                let price = if o.quantity > 1 {
-                    format!(
-                        "{} × {}",
-                        o.quantity,
-                        crate::format::money(o.unit_price, &currency)
-                    )
-                } else {
-                    crate::format::money(o.unit_price, &currency)
-                };
-                let span = |secs: i64| crate::format::span(secs, l);
-                let fulfilled = o.fulfilled_ago.map(span);
-                let status = i18n::order_status(
-                    l,
-                    &span(o.ordered_ago),
-                    fulfilled.as_deref().map(|f| (f, o.kind == "self_pickup")),
-                );
-                view! {
-                    <label class="asp-order">
-                        <input
-                            type="radio"
-                            name="asp-order"
-                            value=o.number
-                            prop:checked=move || order.get() == i
-                            on:change=move |_| {
-                                order.set(i);
-                                clear();
-                            }
-                        />
-                        <span class="asp-order-body">
-                            <span class="asp-order-name">{o.name(l)}</span>
-                            <span class="asp-order-meta">
-                                {o.number} " · " {i18n::kind(l, o.kind)} " · " {price}
-                            </span>
-                            <span class="asp-order-status">{status}</span>
-                        </span>
-                    </label>
-                }
-            })
-            .collect_view()
-    };
-
-    let request_choices = move || {
-        let l = lang.get();
-        RequestType::ALL
-            .iter()
-            .map(|&r| {
-                radio_pill(
-                    "asp-request",
-                    r.as_str(),
-                    request,
-                    r,
-                    i18n::request_type(l, r),
-                    clear,
-                )
-            })
-            .collect_view()
-    };
-
-    let reason_choices = move || {
-        let r = request.get();
-        if !matches!(r, RequestType::Return | RequestType::Exchange) {
-            return None;
-        }
-        let l = lang.get();
-        let t = l.t();
-        let option = move |value: bool, text: &'static str| {
-            let id = if value {
-                QUALITY_DEFECT
-            } else {
-                "changed_mind"
-            };
-            radio_pill("asp-reason", id, quality, value, text, clear)
-        };
-        Some(view! {
-            <fieldset class="asp-field">
-                <legend>{t.step_reason}</legend>
-                <div class="asp-pills asp-pills-wide">
-                    {option(false, t.reason_other)} {option(true, t.reason_quality)}
-                </div>
-            </fieldset>
-        })
-    };
-
-    let about_choices = move || {
-        if request.get() != RequestType::Complaint {
-            return None;
-        }
-        let l = lang.get();
-        let option = move |value: ComplaintAbout| {
-            let text = i18n::complaint_about(l, value);
-            radio_pill("asp-about", value.as_str(), about, value, text, clear)
-        };
-        Some(view! {
-            <fieldset class="asp-field">
-                <legend>{l.t().step_about}</legend>
-                <div class="asp-pills asp-pills-wide">
-                    {option(ComplaintAbout::Service)} {option(ComplaintAbout::Product)}
-                </div>
-            </fieldset>
-        })
-    };
-
-    let on_alternative = Callback::new(move |r: RequestType| {
-        request.set(r);
-        run_alternative();
-    });
-
-    view! {
-        <form
-            class="asp-form"
-            on:submit=move |ev| {
-                ev.prevent_default();
-                run();
-            }
-        >
-            <fieldset class="asp-field">
-                <legend>{move || lang.get().t().step_order}</legend>
-                <p class="asp-hint">{move || lang.get().t().demo_note}</p>
-                <div class="asp-orders">{order_choices}</div>
-            </fieldset>
-            <fieldset class="asp-field">
-                <legend>{move || lang.get().t().step_request}</legend>
-                <div class="asp-pills">{request_choices}</div>
-            </fieldset>
-            {reason_choices}
-            {about_choices}
-            <button type="submit" class="asp-submit">{move || lang.get().t().check}</button>
-        </form>
-        <section
-            class="asp-result"
-            node_ref=result_ref
-            aria-labelledby="asp-result-title"
-        >
-            <h2 id="asp-result-title" class="asp-result-title">
-                {move || lang.get().t().result_heading}
-            </h2>
-            // The hint stays outside the live region: clearing a result while the
-            // customer changes a choice must not be announced, only a new decision.
-            {move || {
-                result
-                    .with(Option::is_none)
-                    .then(|| view! { <p class="asp-hint">{move || lang.get().t().result_placeholder}</p> })
-            }}
-            <div class="asp-live" aria-live="polite">
-                {move || {
-                    result.get().map(|checked| view! { <ResultView checked lang on_alternative /> })
-                }}
-            </div>
-        </section>
-    }
-}
-
-/// One choice of a radio group drawn as a pill: checked while `selected` holds
-/// `value`; choosing it sets `selected` and clears the shown result.
-fn radio_pill<T>(
-    group: &'static str,
-    id: &'static str,
-    selected: RwSignal<T>,
-    value: T,
-    text: &'static str,
-    on_choose: impl Fn() + Copy + 'static,
-) -> impl IntoView
-where
-    T: Copy + PartialEq + Send + Sync + 'static,
-{
-    view! {
-        <label class="asp-pill">
-            <input
-                type="radio"
-                name=group
-                value=id
-                prop:checked=move || selected.get() == value
-                on:change=move |_| {
-                    selected.set(value);
-                    on_choose();
-                }
-            />
-            <span>{text}</span>
-        </label>
     }
 }

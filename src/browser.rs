@@ -17,6 +17,38 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// Reads a value kept for this tab only (the self-check in progress).
+pub fn load_session(key: &str) -> Option<String> {
+    session_storage()?
+        .get_item(&format!("{STORAGE_PREFIX}{key}"))
+        .ok()
+        .flatten()
+}
+
+pub fn store_session(key: &str, value: &str) {
+    if let Some(s) = session_storage() {
+        let _ = s.set_item(&format!("{STORAGE_PREFIX}{key}"), value);
+    }
+}
+
+/// Forgets everything the portal keeps about the customer on this device: every
+/// `aftersales:` key of local and session storage (the kiosk's "new customer").
+pub fn wipe_customer_data() {
+    for s in [storage(), session_storage()].into_iter().flatten() {
+        let keys: Vec<String> = (0..s.length().unwrap_or(0))
+            .filter_map(|i| s.key(i).ok().flatten())
+            .filter(|k| k.starts_with(STORAGE_PREFIX))
+            .collect();
+        for k in keys {
+            let _ = s.remove_item(&k);
+        }
+    }
+}
+
 pub fn load(key: &str) -> Option<String> {
     storage()?
         .get_item(&format!("{STORAGE_PREFIX}{key}"))
@@ -57,7 +89,7 @@ pub fn initial_lang() -> Lang {
         .unwrap_or(Lang::Zh)
 }
 
-/// Why the policy file could not be fetched.
+/// Why a fetch failed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FetchError {
     Status(u16),
@@ -93,4 +125,45 @@ pub async fn fetch_text(url: &str) -> Result<String, FetchError> {
         .map_err(network)?;
     text.as_string()
         .ok_or_else(|| FetchError::Network("response is not text".into()))
+}
+
+/// An HTTP answer: status and body text.
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+}
+
+/// GETs `url` (relative to the page) as JSON, saying which language the answer's
+/// messages should be in. Any status is a [`Reply`]; only no answer is an error.
+pub async fn get_json(url: &str, lang: Lang) -> Result<Reply, FetchError> {
+    let network = |e: wasm_bindgen::JsValue| {
+        FetchError::Network(
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .unwrap_or_else(|| "fetch failed".into()),
+        )
+    };
+    let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    init.set_cache(web_sys::RequestCache::NoStore);
+    let headers = web_sys::Headers::new().map_err(network)?;
+    headers.set("Accept", "application/json").map_err(network)?;
+    headers
+        .set("Accept-Language", lang.code())
+        .map_err(network)?;
+    init.set_headers(&headers);
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(network)?;
+    let response: web_sys::Response = response.dyn_into().map_err(network)?;
+    let body = JsFuture::from(response.text().map_err(network)?)
+        .await
+        .map_err(network)?
+        .as_string()
+        .unwrap_or_default();
+    Ok(Reply {
+        status: response.status(),
+        body,
+    })
 }

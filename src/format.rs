@@ -151,6 +151,96 @@ pub fn minutes(total: u32, lang: Lang) -> String {
     }
 }
 
+/// A price as typed by a customer (`1299`, `1,299.5`, `¥1 299.00`) in minor units
+/// of `currency`; `None` when it is not a non-negative amount with at most the
+/// currency's decimals.
+pub fn parse_money(text: &str, currency: &str) -> Option<i64> {
+    let (symbol, digits) = currency_parts(currency);
+    let cleaned: String = text
+        .trim()
+        .trim_start_matches(symbol)
+        .trim_start_matches(['¥', '￥', '$'])
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '\u{a0}' | '，'))
+        .map(|c| if c == '。' || c == '．' { '.' } else { c })
+        .collect();
+    let (whole, frac) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
+    if whole.is_empty() && frac.is_empty() {
+        return None;
+    }
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(whole) || !all_digits(frac) || frac.len() > digits as usize || whole.len() > 12 {
+        return None;
+    }
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let mut minor = whole.checked_mul(10i64.pow(digits))?;
+    if !frac.is_empty() {
+        let f: i64 = frac.parse().ok()?;
+        minor = minor.checked_add(f * 10i64.pow(digits - frac.len() as u32))?;
+    }
+    Some(minor)
+}
+
+/// Minor units back to what the customer typed: `129950, "CNY"` → `1299.50`.
+pub fn plain_amount(minor: i64, currency: &str) -> String {
+    let (_, digits) = currency_parts(currency);
+    if digits == 0 {
+        return minor.to_string();
+    }
+    let scale = 10i64.pow(digits);
+    format!(
+        "{}.{:0width$}",
+        minor / scale,
+        (minor % scale).abs(),
+        width = digits as usize
+    )
+}
+
+/// An `<input type="datetime-local">` value (`2026-11-20T14:30`) as a date and
+/// seconds since its midnight.
+pub fn parse_local_datetime(value: &str) -> Option<(Date, i64)> {
+    let (date, time) = value.trim().split_once('T')?;
+    let mut d = date.split('-').map(str::parse::<i64>);
+    let (y, m, day) = (d.next()?.ok()?, d.next()?.ok()?, d.next()?.ok()?);
+    let mut t = time.split(':').map(str::parse::<i64>);
+    let (hh, mm) = (t.next()?.ok()?, t.next()?.ok()?);
+    let date = Date::new(
+        i32::try_from(y).ok()?,
+        u8::try_from(m).ok()?,
+        u8::try_from(day).ok()?,
+    )?;
+    if !(0..24).contains(&hh) || !(0..60).contains(&mm) {
+        return None;
+    }
+    Some((date, hh * 3600 + mm * 60))
+}
+
+/// The `datetime-local` value of an instant, at its own offset.
+pub fn local_datetime_value(t: Timestamp) -> String {
+    let (d, h, m) = wall_clock(t);
+    format!("{:04}-{:02}-{:02}T{h:02}:{m:02}", d.year, d.month, d.day)
+}
+
+/// A countdown: `1天19小时` / `1 day 19 hours` over a day, `13小时20分钟` /
+/// `13 h 20 min` over an hour, then minutes and seconds (`4分05秒` / `4 min 05 s`).
+pub fn countdown(secs: i64, lang: Lang) -> String {
+    let secs = secs.max(0);
+    if secs >= 86_400 {
+        return span(secs, lang);
+    }
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    match (lang, h > 0) {
+        (Lang::Zh, true) => format!("{h}小时{m}分钟"),
+        (Lang::Zh, false) => format!("{m}分{s:02}秒"),
+        (Lang::En, true) => format!("{h} h {m} min"),
+        (Lang::En, false) => format!("{m} min {s:02} s"),
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Unit {
     Day,
@@ -204,6 +294,28 @@ mod tests {
         assert_eq!(deadline(t, Lang::En), "Sat 28 Nov 2026, 24:00");
         let t = Timestamp::parse("2026-11-24T14:05:00+08:00").unwrap();
         assert_eq!(deadline(t, Lang::En), "Tue 24 Nov 2026, 14:05");
+    }
+
+    #[test]
+    fn typed_prices_and_times() {
+        assert_eq!(parse_money("1299", "CNY"), Some(129_900));
+        assert_eq!(parse_money(" ¥1,299.5 ", "CNY"), Some(129_950));
+        assert_eq!(parse_money("0.05", "CNY"), Some(5));
+        assert_eq!(parse_money("1.234", "CNY"), None);
+        assert_eq!(parse_money("-3", "CNY"), None);
+        assert_eq!(parse_money("abc", "CNY"), None);
+        assert_eq!(parse_money("", "CNY"), None);
+        assert_eq!(parse_money("999999999999999999", "CNY"), None);
+        assert_eq!(parse_money("1500", "JPY"), Some(1500));
+        assert_eq!(plain_amount(129_950, "CNY"), "1299.50");
+        let (d, secs) = parse_local_datetime("2026-11-20T14:30").unwrap();
+        assert_eq!((d.year, d.month, d.day, secs), (2026, 11, 20, 52_200));
+        assert!(parse_local_datetime("2026-02-30T10:00").is_none());
+        assert!(parse_local_datetime("2026-11-20").is_none());
+        let t = Timestamp::parse("2026-11-20T14:30:00+08:00").unwrap();
+        assert_eq!(local_datetime_value(t), "2026-11-20T14:30");
+        assert_eq!(countdown(13 * 3600 + 20 * 60, Lang::En), "13 h 20 min");
+        assert_eq!(countdown(245, Lang::Zh), "4分05秒");
     }
 
     #[test]

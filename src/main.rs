@@ -4,19 +4,30 @@
 //! into `<body>`, so it can be embedded in an existing site. Attributes of that
 //! element configure it:
 //! - `data-policy-url`: where `policy.json` is, relative to the page (default `policy.json`);
+//! - `data-store-url`: the store's name, logo and colour (`store.json`, see `brand`);
+//! - `data-api-base`: the backend's API (`api/`); without it orders are entered by hand;
+//! - `data-demo="true"`: offer the demo orders;
+//! - `data-service-worker`: the service worker to register (`sw.js`: offline use);
 //! - `data-manage-document="true"`: the portal owns the page and may set `<html lang>`
 //!   and the title.
 
 // Natively only the unit tests use the modules; the page is the WASM build.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
-mod app;
-mod browser;
-mod demo;
-mod format;
 #[macro_use]
 mod i18n;
-mod result;
+mod answer;
+mod app;
+mod brand;
+mod browser;
+mod demo;
+mod draft;
+mod format;
+mod offline;
+mod order;
+mod questions;
+mod route;
+mod start;
 
 /// The id of the element the portal mounts into.
 const MOUNT_ID: &str = "aftersales-portal";
@@ -34,15 +45,25 @@ fn main() {
         web_sys::console::error_1(&format!("aftersales portal: no element #{MOUNT_ID}").into());
         return;
     };
-    let policy_url = root
-        .get_attribute("data-policy-url")
-        .filter(|u| !u.trim().is_empty())
-        .unwrap_or_else(|| "policy.json".to_owned());
-    let manage_document = root.get_attribute("data-manage-document").as_deref() == Some("true");
+    let attr = |name: &str| {
+        root.get_attribute(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let config = app::Config {
+        policy_url: attr("data-policy-url").unwrap_or_else(|| "policy.json".to_owned()),
+        store_url: attr("data-store-url"),
+        api_base: attr("data-api-base").map(|b| if b.ends_with('/') { b } else { format!("{b}/") }),
+        demo: attr("data-demo").as_deref() == Some("true"),
+        manage_document: attr("data-manage-document").as_deref() == Some("true"),
+    };
+    if let Some(worker) = attr("data-service-worker") {
+        offline::register_service_worker(&worker);
+    }
     // Replace the host page's fallback content (noscript text, spinner).
     root.set_inner_html("");
     leptos::mount::mount_to(root, move || {
-        leptos::view! { <app::App policy_url manage_document /> }
+        leptos::view! { <app::App config=config.clone() /> }
     })
     .forget();
 }

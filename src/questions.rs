@@ -1,0 +1,244 @@
+//! The questions the answer depends on, one per page: which items, why, what a
+//! complaint is about, and each condition the engine still needs (a fact or a
+//! document), always with "I don't know".
+
+use leptos::prelude::*;
+
+use aftersales_rules::decision::{ComplaintAbout, DocumentRequirement};
+use aftersales_rules::RequestType;
+
+use crate::app::{BackLink, PageTitle, Portal};
+use crate::draft::Answer;
+use crate::i18n::{self, Lang};
+use crate::order::OrderCard;
+use crate::route::Route;
+
+/// Where "back" goes from a question: the order step.
+fn order_route(request: RequestType) -> Route {
+    Route::Order {
+        request,
+        number: None,
+    }
+}
+
+#[component]
+pub fn ItemsPage(request: RequestType) -> impl IntoView {
+    let portal = expect_context::<Portal>();
+    let l = move || portal.lang.get();
+    let order = portal
+        .draft
+        .with_untracked(|d| d.order.clone())
+        .unwrap_or_else(|| {
+            // allows() keeps this page from showing without an order.
+            aftersales_rules::case::Order {
+                number: String::new(),
+                ordered_at: portal.clock.get_untracked(),
+                currency: String::new(),
+                fulfilment: aftersales_rules::case::Fulfilment::Pending,
+                lines: Vec::new(),
+            }
+        });
+    let all: Vec<String> = order.lines.iter().map(|x| x.id.clone()).collect();
+    let chosen = RwSignal::new(
+        portal
+            .draft
+            .with_untracked(|d| d.lines.clone())
+            .unwrap_or_else(|| all.clone()),
+    );
+    let missing = RwSignal::new(false);
+    let currency = portal.policy.with_value(|p| p.currency.clone());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let lines = chosen.get_untracked();
+        if lines.is_empty() {
+            missing.set(true);
+            return;
+        }
+        portal.draft.update(|d| d.lines = Some(lines));
+        portal.continue_with(request);
+    };
+    view! {
+        <BackLink route=order_route(request) />
+        <PageTitle text=Signal::derive(move || tr!(l(), portal.items_question).to_owned()) />
+        <form class="asp-form" on:submit=submit novalidate>
+            <fieldset class="asp-field" aria-describedby="asp-items-error">
+                <legend class="asp-sr">{move || tr!(l(), portal.items_question)}</legend>
+                <div class="asp-checks">
+                    {order
+                        .lines
+                        .iter()
+                        .map(|line| {
+                            let id = line.id.clone();
+                            let id_check = id.clone();
+                            let name = line.name.clone();
+                            let kind = line.kind.clone();
+                            let price = crate::format::money(line.unit_price, &currency);
+                            let quantity = line.quantity;
+                            view! {
+                                <label class="asp-check">
+                                    <input
+                                        type="checkbox"
+                                        value=id.clone()
+                                        prop:checked=move || chosen.with(|c| c.contains(&id_check))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            missing.set(false);
+                                            chosen.update(|c| {
+                                                c.retain(|x| *x != id);
+                                                if on {
+                                                    c.push(id.clone());
+                                                }
+                                            });
+                                        }
+                                    />
+                                    <span class="asp-check-body">
+                                        <span class="asp-order-name">{name}</span>
+                                        <span class="asp-order-meta">
+                                            {move || i18n::kind(l(), &kind)} " · "
+                                            {(quantity > 1).then(|| format!("{quantity} × "))}
+                                            {price.clone()}
+                                        </span>
+                                    </span>
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+                <div class="asp-live" aria-live="polite" id="asp-items-error">
+                    {move || missing.get().then(|| view! { <p class="asp-error">{move || tr!(l(), portal.items_missing)}</p> })}
+                </div>
+            </fieldset>
+            <button type="submit" class="asp-submit">{move || tr!(l(), portal.continue_label)}</button>
+        </form>
+    }
+}
+
+/// A question answered by one tap: each choice is a large button.
+#[component]
+fn Choices<T: Copy + Send + Sync + 'static>(
+    choices: Vec<(T, fn(Lang) -> &'static str)>,
+    on_choose: Callback<T>,
+) -> impl IntoView {
+    let portal = expect_context::<Portal>();
+    view! {
+        <div class="asp-answers">
+            {choices
+                .into_iter()
+                .map(|(value, text)| {
+                    view! {
+                        <button type="button" class="asp-answer-button" on:click=move |_| on_choose.run(value)>
+                            {move || text(portal.lang.get())}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+#[component]
+pub fn ReasonPage(request: RequestType) -> impl IntoView {
+    let portal = expect_context::<Portal>();
+    let l = move || portal.lang.get();
+    let choose = Callback::new(move |quality: bool| {
+        portal.draft.update(|d| d.quality = Some(quality));
+        portal.continue_with(request);
+    });
+    let title = move || {
+        if request == RequestType::Exchange {
+            tr!(l(), portal.reason_question_exchange)
+        } else {
+            tr!(l(), portal.reason_question_return)
+        }
+    };
+    view! {
+        <BackLink route=order_route(request) />
+        <PageTitle text=Signal::derive(move || title().to_owned()) />
+        <Choices
+            choices=vec![
+                (true, (|l| tr!(l, portal.reason_quality)) as fn(Lang) -> &'static str),
+                (false, |l| tr!(l, portal.reason_other)),
+            ]
+            on_choose=choose
+        />
+        <p class="asp-hint">{move || tr!(l(), portal.reason_hint)}</p>
+    }
+}
+
+#[component]
+pub fn AboutPage() -> impl IntoView {
+    let portal = expect_context::<Portal>();
+    let l = move || portal.lang.get();
+    let request = RequestType::Complaint;
+    let choose = Callback::new(move |about: ComplaintAbout| {
+        portal.draft.update(|d| d.about = Some(about));
+        portal.continue_with(request);
+    });
+    view! {
+        <BackLink route=order_route(request) />
+        <PageTitle text=Signal::derive(move || tr!(l(), portal.about_question).to_owned()) />
+        <Choices
+            choices=vec![
+                (
+                    ComplaintAbout::Service,
+                    (|l| i18n::complaint_about(l, ComplaintAbout::Service)) as fn(Lang) -> &'static str,
+                ),
+                (ComplaintAbout::Product, |l| i18n::complaint_about(l, ComplaintAbout::Product)),
+            ]
+            on_choose=choose
+        />
+    }
+}
+
+/// The question for a condition id, and why it matters.
+fn question(l: Lang, condition: &str) -> (String, &'static str) {
+    if let Some(doc) = condition
+        .strip_prefix("document:")
+        .and_then(DocumentRequirement::parse)
+    {
+        return (
+            tr!(l, portal.ask_document, document = i18n::document(l, doc)).to_string(),
+            tr!(l, portal.ask_document_why),
+        );
+    }
+    match condition {
+        "packaging_unopened" => (
+            tr!(l, portal.ask_packaging_unopened).to_owned(),
+            tr!(l, portal.ask_packaging_unopened_why),
+        ),
+        "goods_intact" => (
+            tr!(l, portal.ask_goods_intact).to_owned(),
+            tr!(l, portal.ask_goods_intact_why),
+        ),
+        other => (i18n::condition(l, other), ""),
+    }
+}
+
+#[component]
+pub fn AskPage(request: RequestType, condition: String) -> impl IntoView {
+    let portal = expect_context::<Portal>();
+    let l = move || portal.lang.get();
+    let id = condition.clone();
+    let choose = Callback::new(move |answer: Answer| {
+        portal.draft.update(|d| {
+            d.answers.insert(id.clone(), answer);
+        });
+        portal.continue_with(request);
+    });
+    let order = portal.draft.with_untracked(|d| d.order.clone());
+    let asked = condition.clone();
+    view! {
+        <BackLink route=order_route(request) />
+        <PageTitle text=Signal::derive(move || question(l(), &asked).0) />
+        <p class="asp-hint">{move || question(l(), &condition).1}</p>
+        <Choices
+            choices=vec![
+                (Answer::Yes, (|l| tr!(l, portal.answer_yes)) as fn(Lang) -> &'static str),
+                (Answer::No, |l| tr!(l, portal.answer_no)),
+                (Answer::Unknown, |l| tr!(l, portal.answer_unknown)),
+            ]
+            on_choose=choose
+        />
+        {order.map(|order| view! { <OrderCard order /> })}
+    }
+}

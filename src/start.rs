@@ -1,0 +1,45 @@
+//! "What do you need?": the five requests, in the customer's words.
+
+use leptos::prelude::*;
+
+use aftersales_rules::RequestType;
+
+use crate::app::{PageTitle, Portal};
+use crate::i18n::{self, Lang};
+use crate::route::Route;
+
+fn hint(l: Lang, r: RequestType) -> &'static str {
+    match r {
+        RequestType::Cancel => tr!(l, portal.start_cancel),
+        RequestType::Return => tr!(l, portal.start_return),
+        RequestType::Exchange => tr!(l, portal.start_exchange),
+        RequestType::Repair => tr!(l, portal.start_repair),
+        RequestType::Complaint => tr!(l, portal.start_complaint),
+    }
+}
+
+#[component]
+pub fn StartPage() -> impl IntoView {
+    let portal = expect_context::<Portal>();
+    let l = move || portal.lang.get();
+    view! {
+        <PageTitle text=Signal::derive(move || tr!(l(), portal.start_title).to_owned()) />
+        <p class="asp-intro">{move || tr!(l(), portal.start_intro)}</p>
+        <ul class="asp-choices">
+            {RequestType::ALL
+                .iter()
+                .map(|&r| {
+                    let href = Route::Order { request: r, number: None }.href();
+                    view! {
+                        <li>
+                            <a class="asp-choice" href=href data-request=r.as_str()>
+                                <span class="asp-choice-title">{move || i18n::request_type(l(), r)}</span>
+                                <span class="asp-choice-hint">{move || hint(l(), r)}</span>
+                            </a>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
