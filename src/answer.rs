@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use aftersales_rules::policy::ReturnRule;
 use aftersales_rules::{CaseError, Clause, Decision, Outcome, Policy, RequestType, Timestamp};
 
-use crate::app::{BackLink, PageTitle, Portal};
+use crate::app::{text, BackLink, PageTitle, Portal};
 use crate::draft::Draft;
 use crate::format;
 use crate::i18n::{self, Lang, Terms};
@@ -205,19 +205,19 @@ pub fn AnswerPage(request: RequestType) -> impl IntoView {
                     .then(|| {
                         view! {
                             <a class="asp-button" href=Route::File(request).href() data-action="file">
-                                {move || tr!(l(), portal.file_this)}
+                                {text(|l| tr!(l, portal.file_this))}
                             </a>
                         }
                     })
             }}
             <button type="button" class="asp-secondary" on:click=change_answers>
-                {move || tr!(l(), portal.change_answers)}
+                {text(|l| tr!(l, portal.change_answers))}
             </button>
             <button type="button" class="asp-link-button" on:click=start_over>
-                {move || tr!(l(), portal.start_over)}
+                {text(|l| tr!(l, portal.start_over))}
             </button>
         </div>
-        <p class="asp-disclaimer">{move || tr!(l(), portal.disclaimer)}</p>
+        <p class="asp-disclaimer">{text(|l| tr!(l, portal.disclaimer))}</p>
     }
 }
 
@@ -421,9 +421,9 @@ fn list_section(title: &'static str, class: &'static str, items: Vec<String>) ->
 #[component]
 pub fn FilePage(request: RequestType) -> impl IntoView {
     let portal = expect_context::<Portal>();
-    let l = move || portal.lang.get();
+
     view! {
         <BackLink route=Route::Answer(request) />
-        <PageTitle text=Signal::derive(move || tr!(l(), portal.file_this).to_owned()) />
+        <PageTitle text=Signal::derive(text(|l| tr!(l, portal.file_this)).to_owned()) />
     }
 }

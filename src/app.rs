@@ -54,6 +54,22 @@ impl Portal {
     }
 }
 
+/// A fixed text of the translation files that follows the language switch:
+/// `text(|l| tr!(l, portal.back))`. Every call gives the same closure type, so
+/// Leptos compiles its reactive-text code once instead of once per string (a
+/// closure per string cost tens of KB of WASM).
+pub fn text(f: fn(Lang) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    text_in(expect_context::<Portal>().lang, f)
+}
+
+/// [`text`] for the shell, before the portal's context exists.
+pub fn text_in(
+    lang: RwSignal<Lang>,
+    f: fn(Lang) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    move || f(lang.get())
+}
+
 /// What loading `policy.json` came to.
 #[derive(Clone)]
 enum Loaded {
@@ -80,11 +96,16 @@ pub fn App(config: Config) -> impl IntoView {
         lang.update(|l| *l = l.other());
         browser::store("lang", lang.get_untracked().code());
     };
-    let brand = LocalResource::new({
-        let url = config.store_url.clone();
-        move || Brand::load(url.clone())
-    });
-    let brand_now = move || brand.get().unwrap_or_default();
+    // Plain signals filled by one task rather than resources: the async-derived
+    // machinery behind LocalResource costs several KB of WASM for two fetches.
+    let brand = RwSignal::new(Brand::default());
+    let policy: RwSignal<Option<Loaded>> = RwSignal::new(None);
+    {
+        let (store_url, policy_url) = (config.store_url.clone(), config.policy_url.clone());
+        leptos::task::spawn_local(async move { policy.set(Some(load_policy(policy_url).await)) });
+        leptos::task::spawn_local(async move { brand.set(Brand::load(store_url).await) });
+    }
+    let brand_now = move || brand.get();
     let manage_document = config.manage_document;
     Effect::new(move |_| {
         let l = lang.get();
@@ -103,10 +124,6 @@ pub fn App(config: Config) -> impl IntoView {
             }
         }
     });
-    let policy = LocalResource::new({
-        let url = config.policy_url.clone();
-        move || load_policy(url.clone())
-    });
     let config = StoredValue::new(config);
 
     view! {
@@ -120,15 +137,15 @@ pub fn App(config: Config) -> impl IntoView {
                     }}
                     <span class="asp-brand">
                         <span class="asp-store">{move || brand_now().name(lang.get()).to_owned()}</span>
-                        <span class="asp-title">{move || tr!(lang.get(), portal.title)}</span>
+                        <span class="asp-title">{text_in(lang, |l| tr!(l, portal.title))}</span>
                     </span>
                 </a>
-                <nav class="asp-nav" aria-label=move || tr!(lang.get(), portal.nav_label)>
+                <nav class="asp-nav" aria-label=text_in(lang, |l| tr!(l, portal.nav_label))>
                     <a class="asp-nav-link" href="#/requests">
-                        {move || tr!(lang.get(), portal.my_requests)}
+                        {text_in(lang, |l| tr!(l, portal.my_requests))}
                     </a>
                     <button type="button" class="asp-lang" on:click=switch_lang>
-                        <span class="asp-sr">{move || tr!(lang.get(), portal.switch_label)} ": "</span>
+                        <span class="asp-sr">{text_in(lang, |l| tr!(l, portal.switch_label))} ": "</span>
                         <span lang=move || lang.get().other().code()>
                             {move || lang.get().other().endonym()}
                         </span>
@@ -139,7 +156,7 @@ pub fn App(config: Config) -> impl IntoView {
                 None => {
                     view! {
                         <p class="asp-status" role="status">
-                            {move || tr!(lang.get(), portal.loading)}
+                            {text_in(lang, |l| tr!(l, portal.loading))}
                         </p>
                     }
                         .into_any()
@@ -293,12 +310,12 @@ pub fn BackLink(route: Route) -> impl IntoView {
 #[component]
 fn NotFound() -> impl IntoView {
     let portal = expect_context::<Portal>();
-    let l = move || portal.lang.get();
+
     view! {
-        <PageTitle text=Signal::derive(move || tr!(l(), portal.not_found).to_owned()) />
+        <PageTitle text=Signal::derive(text(|l| tr!(l, portal.not_found)).to_owned()) />
         <p>
             <a class="asp-button" href="#/">
-                {move || tr!(l(), portal.start_over)}
+                {text(|l| tr!(l, portal.start_over))}
             </a>
         </p>
     }
@@ -308,8 +325,8 @@ fn NotFound() -> impl IntoView {
 fn PolicyInvalid(errors: Vec<String>, lang: RwSignal<Lang>) -> impl IntoView {
     view! {
         <div class="asp-alert" role="alert">
-            <p class="asp-alert-title">{move || tr!(lang.get(), portal.policy_invalid)}</p>
-            <p>{move || tr!(lang.get(), portal.policy_invalid_hint)}</p>
+            <p class="asp-alert-title">{text_in(lang, |l| tr!(l, portal.policy_invalid))}</p>
+            <p>{text_in(lang, |l| tr!(l, portal.policy_invalid_hint))}</p>
             // Field paths and messages come from the engine; they are technical and
             // stay as written (lang="en") for the store's staff.
             <ul class="asp-errors" lang="en">
@@ -327,10 +344,10 @@ fn LoadFailed(error: FetchError, lang: RwSignal<Lang>) -> impl IntoView {
     };
     view! {
         <div class="asp-alert" role="alert">
-            <p class="asp-alert-title">{move || tr!(lang.get(), portal.load_failed)}</p>
+            <p class="asp-alert-title">{text_in(lang, |l| tr!(l, portal.load_failed))}</p>
             {detail
                 .map(|code| {
-                    view! { <p>{move || tr!(lang.get(), portal.load_failed_status)} " " {code}</p> }
+                    view! { <p>{text_in(lang, |l| tr!(l, portal.load_failed_status))} " " {code}</p> }
                 })}
         </div>
     }

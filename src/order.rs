@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use aftersales_rules::case::{Fulfilment, Order, OrderLine};
 use aftersales_rules::{Policy, RequestType, Timestamp};
 
-use crate::app::{BackLink, PageTitle, Portal};
+use crate::app::{text, BackLink, PageTitle, Portal};
 use crate::browser::{self, FetchError};
 use crate::demo::ORDERS;
 use crate::draft::{Draft, OrderSource};
@@ -87,7 +87,7 @@ pub fn OrderCard(order: Order) -> impl IntoView {
     view! {
         <div class="asp-order-card">
             <p class="asp-order-number">
-                {move || tr!(l(), portal.order_number)} " " <strong>{order.number.clone()}</strong>
+                {text(|l| tr!(l, portal.order_number))} " " <strong>{order.number.clone()}</strong>
             </p>
             <ul class="asp-order-lines">
                 {move || {
@@ -152,9 +152,9 @@ pub fn OrderPage(request: RequestType, number: Option<String>) -> impl IntoView 
     let lookup_form = api_base.map(|_| {
         view! {
             <form class="asp-form" on:submit=submit novalidate>
-                <h3 class="asp-sub">{move || tr!(l(), portal.lookup_title)}</h3>
+                <h3 class="asp-sub">{text(|l| tr!(l, portal.lookup_title))}</h3>
                 <div class="asp-field">
-                    <label for="asp-order-number">{move || tr!(l(), portal.order_number)}</label>
+                    <label for="asp-order-number">{text(|l| tr!(l, portal.order_number))}</label>
                     <input
                         id="asp-order-number"
                         name="order"
@@ -166,7 +166,7 @@ pub fn OrderPage(request: RequestType, number: Option<String>) -> impl IntoView 
                     />
                 </div>
                 <div class="asp-field">
-                    <label for="asp-order-phone">{move || tr!(l(), portal.order_phone)}</label>
+                    <label for="asp-order-phone">{text(|l| tr!(l, portal.order_phone))}</label>
                     <input
                         id="asp-order-phone"
                         name="phone"
@@ -178,7 +178,7 @@ pub fn OrderPage(request: RequestType, number: Option<String>) -> impl IntoView 
                         on:input=move |ev| phone.set(event_target_value(&ev))
                     />
                     <p class="asp-hint" id="asp-order-phone-hint">
-                        {move || tr!(l(), portal.order_phone_hint)}
+                        {text(|l| tr!(l, portal.order_phone_hint))}
                     </p>
                 </div>
                 <div aria-live="polite" class="asp-live">
@@ -206,8 +206,8 @@ pub fn OrderPage(request: RequestType, number: Option<String>) -> impl IntoView 
     let demo_list = demo.then(|| {
         view! {
             <details class="asp-demo">
-                <summary>{move || tr!(l(), portal.demo_title)}</summary>
-                <p class="asp-hint">{move || tr!(l(), portal.demo_note)}</p>
+                <summary>{text(|l| tr!(l, portal.demo_title))}</summary>
+                <p class="asp-hint">{text(|l| tr!(l, portal.demo_note))}</p>
                 <ul class="asp-demo-list">
                     {ORDERS
                         .iter()
@@ -258,10 +258,10 @@ pub fn OrderPage(request: RequestType, number: Option<String>) -> impl IntoView 
             .map(|order| {
                 view! {
                     <section class="asp-current" aria-labelledby="asp-current-title">
-                        <h3 class="asp-sub" id="asp-current-title">{move || tr!(l(), portal.current_order)}</h3>
+                        <h3 class="asp-sub" id="asp-current-title">{text(|l| tr!(l, portal.current_order))}</h3>
                         <OrderCard order />
                         <button type="button" class="asp-submit" on:click=move |_| portal.continue_with(request)>
-                            {move || tr!(l(), portal.continue_with_order)}
+                            {text(|l| tr!(l, portal.continue_with_order))}
                         </button>
                     </section>
                 }
@@ -269,7 +269,7 @@ pub fn OrderPage(request: RequestType, number: Option<String>) -> impl IntoView 
         {lookup_form}
         <p class="asp-manual-link">
             <a class="asp-button-secondary" href=Route::Manual(request).href()>
-                {move || tr!(l(), portal.manual_link)}
+                {text(|l| tr!(l, portal.manual_link))}
             </a>
         </p>
         {demo_list}
@@ -585,17 +585,17 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
 
     view! {
         <BackLink route=Route::Order { request, number: None } />
-        <PageTitle text=Signal::derive(move || tr!(l(), portal.manual_title).to_owned()) />
-        <p class="asp-intro">{move || tr!(l(), portal.manual_intro)}</p>
+        <PageTitle text=Signal::derive(text(|l| tr!(l, portal.manual_title)).to_owned()) />
+        <p class="asp-intro">{text(|l| tr!(l, portal.manual_intro))}</p>
         <form class="asp-form" on:submit=submit novalidate>
             <div class="asp-live" aria-live="assertive">
                 {move || {
                     let n = errors.with(Vec::len);
-                    (n > 0).then(|| view! { <p class="asp-error-summary" role="alert">{move || tr!(l(), portal.error_summary)}</p> })
+                    (n > 0).then(|| view! { <p class="asp-error-summary" role="alert">{text(|l| tr!(l, portal.error_summary))}</p> })
                 }}
             </div>
             <div class="asp-field">
-                <label for="asp-manual-number">{move || tr!(l(), portal.order_number_optional)}</label>
+                <label for="asp-manual-number">{text(|l| tr!(l, portal.order_number_optional))}</label>
                 <input
                     id="asp-manual-number"
                     autocomplete="off"
@@ -604,7 +604,7 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
                 />
             </div>
             <div class="asp-field">
-                <label for="asp-ordered-at">{move || tr!(l(), portal.ordered_at)}</label>
+                <label for="asp-ordered-at">{text(|l| tr!(l, portal.ordered_at))}</label>
                 <input
                     id="asp-ordered-at"
                     type="datetime-local"
@@ -618,14 +618,14 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
                 {error_for("asp-ordered-at".into())}
             </div>
             <fieldset class="asp-field">
-                <legend>{move || tr!(l(), portal.fulfilment)}</legend>
+                <legend>{text(|l| tr!(l, portal.fulfilment))}</legend>
                 <div class="asp-pills asp-pills-wide">
                     {state_option("pending", |l| tr!(l, portal.fulfilment_pending))}
                     {state_option("delivered", |l| tr!(l, portal.fulfilment_delivered))}
                     {state_option("picked_up", |l| tr!(l, portal.fulfilment_picked_up))}
                 </div>
             </fieldset>
-            <Show when=move || state.get() != "pending">
+            {move || (state.get() != "pending").then(|| view! {
                 <div class="asp-field">
                     <label for="asp-fulfilled-at">
                         {move || {
@@ -648,10 +648,15 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
                     />
                     {error_for("asp-fulfilled-at".into())}
                 </div>
-            </Show>
-            <h3 class="asp-sub">{move || tr!(l(), portal.items_title)}</h3>
-            <For each=move || items.get() key=|row| row.key let:row>
-                {
+            })}
+            <h3 class="asp-sub">{text(|l| tr!(l, portal.items_title))}</h3>
+            // A plain list rather than <For>: rows only come and go on add/remove
+            // (typing updates each row's own signals), and <For> costs ~7 KB of WASM.
+            {move || {
+                items
+                    .get()
+                    .into_iter()
+                    .map(|row| {
                     let k = row.key;
                     let id = move |f: &str| format!("asp-item-{k}-{f}");
                     let kinds = kinds.clone();
@@ -667,7 +672,7 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
                         <fieldset class="asp-item" data-item=k>
                             <legend>{move || format!("{} {}", tr!(l(), portal.item), position())}</legend>
                             <div class="asp-field">
-                                <label for=id("name")>{move || tr!(l(), portal.item_name)}</label>
+                                <label for=id("name")>{text(|l| tr!(l, portal.item_name))}</label>
                                 <input
                                     id=id("name")
                                     required
@@ -680,7 +685,7 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
                                 {error_for(id("name"))}
                             </div>
                             <div class="asp-field">
-                                <label for=id("kind")>{move || tr!(l(), portal.item_kind)}</label>
+                                <label for=id("kind")>{text(|l| tr!(l, portal.item_kind))}</label>
                                 <select
                                     id=id("kind")
                                     aria-describedby=format!("{}-hint", id("kind"))
@@ -707,7 +712,7 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
                             </div>
                             <div class="asp-row">
                                 <div class="asp-field">
-                                    <label for=id("quantity")>{move || tr!(l(), portal.item_quantity)}</label>
+                                    <label for=id("quantity")>{text(|l| tr!(l, portal.item_quantity))}</label>
                                     <input
                                         id=id("quantity")
                                         type="number"
@@ -738,19 +743,26 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
                                     {error_for(id("price"))}
                                 </div>
                             </div>
-                            <Show when=move || items.with(|rows| rows.len() > 1)>
-                                <button
-                                    type="button"
-                                    class="asp-link-button"
-                                    on:click=move |_| items.update(|rows| rows.retain(|r| r.key != k))
-                                >
-                                    {move || format!("{} {}", tr!(l(), portal.item_remove), position())}
-                                </button>
-                            </Show>
+                            {move || {
+                                items
+                                    .with(|rows| rows.len() > 1)
+                                    .then(|| {
+                                        view! {
+                                            <button
+                                                type="button"
+                                                class="asp-link-button"
+                                                on:click=move |_| items.update(|rows| rows.retain(|r| r.key != k))
+                                            >
+                                                {move || format!("{} {}", tr!(l(), portal.item_remove), position())}
+                                            </button>
+                                        }
+                                    })
+                            }}
                         </fieldset>
                     }
-                }
-            </For>
+                    })
+                    .collect_view()
+            }}
             <button
                 type="button"
                 class="asp-secondary"
@@ -764,9 +776,9 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
                     request_animation_frame(move || focus_by_id(&format!("asp-item-{key}-name")));
                 }
             >
-                {move || tr!(l(), portal.item_add)}
+                {text(|l| tr!(l, portal.item_add))}
             </button>
-            <button type="submit" class="asp-submit">{move || tr!(l(), portal.continue_label)}</button>
+            <button type="submit" class="asp-submit">{text(|l| tr!(l, portal.continue_label))}</button>
         </form>
     }
 }

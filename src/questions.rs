@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use aftersales_rules::decision::{ComplaintAbout, DocumentRequirement};
 use aftersales_rules::RequestType;
 
-use crate::app::{BackLink, PageTitle, Portal};
+use crate::app::{text, BackLink, PageTitle, Portal};
 use crate::draft::Answer;
 use crate::i18n::{self, Lang};
 use crate::order::OrderCard;
@@ -59,10 +59,10 @@ pub fn ItemsPage(request: RequestType) -> impl IntoView {
     };
     view! {
         <BackLink route=order_route(request) />
-        <PageTitle text=Signal::derive(move || tr!(l(), portal.items_question).to_owned()) />
+        <PageTitle text=Signal::derive(text(|l| tr!(l, portal.items_question)).to_owned()) />
         <form class="asp-form" on:submit=submit novalidate>
             <fieldset class="asp-field" aria-describedby="asp-items-error">
-                <legend class="asp-sr">{move || tr!(l(), portal.items_question)}</legend>
+                <legend class="asp-sr">{text(|l| tr!(l, portal.items_question))}</legend>
                 <div class="asp-checks">
                     {order
                         .lines
@@ -105,10 +105,10 @@ pub fn ItemsPage(request: RequestType) -> impl IntoView {
                         .collect_view()}
                 </div>
                 <div class="asp-live" aria-live="polite" id="asp-items-error">
-                    {move || missing.get().then(|| view! { <p class="asp-error">{move || tr!(l(), portal.items_missing)}</p> })}
+                    {move || missing.get().then(|| view! { <p class="asp-error">{text(|l| tr!(l, portal.items_missing))}</p> })}
                 </div>
             </fieldset>
-            <button type="submit" class="asp-submit">{move || tr!(l(), portal.continue_label)}</button>
+            <button type="submit" class="asp-submit">{text(|l| tr!(l, portal.continue_label))}</button>
         </form>
     }
 }
@@ -161,14 +161,14 @@ pub fn ReasonPage(request: RequestType) -> impl IntoView {
             ]
             on_choose=choose
         />
-        <p class="asp-hint">{move || tr!(l(), portal.reason_hint)}</p>
+        <p class="asp-hint">{text(|l| tr!(l, portal.reason_hint))}</p>
     }
 }
 
 #[component]
 pub fn AboutPage() -> impl IntoView {
     let portal = expect_context::<Portal>();
-    let l = move || portal.lang.get();
+
     let request = RequestType::Complaint;
     let choose = Callback::new(move |about: ComplaintAbout| {
         portal.draft.update(|d| d.about = Some(about));
@@ -176,7 +176,7 @@ pub fn AboutPage() -> impl IntoView {
     });
     view! {
         <BackLink route=order_route(request) />
-        <PageTitle text=Signal::derive(move || tr!(l(), portal.about_question).to_owned()) />
+        <PageTitle text=Signal::derive(text(|l| tr!(l, portal.about_question)).to_owned()) />
         <Choices
             choices=vec![
                 (

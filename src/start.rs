@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use aftersales_rules::RequestType;
 
-use crate::app::{PageTitle, Portal};
+use crate::app::{text, PageTitle, Portal};
 use crate::i18n::{self, Lang};
 use crate::route::Route;
 
@@ -23,8 +23,8 @@ pub fn StartPage() -> impl IntoView {
     let portal = expect_context::<Portal>();
     let l = move || portal.lang.get();
     view! {
-        <PageTitle text=Signal::derive(move || tr!(l(), portal.start_title).to_owned()) />
-        <p class="asp-intro">{move || tr!(l(), portal.start_intro)}</p>
+        <PageTitle text=Signal::derive(text(|l| tr!(l, portal.start_title)).to_owned()) />
+        <p class="asp-intro">{text(|l| tr!(l, portal.start_intro))}</p>
         <ul class="asp-choices">
             {RequestType::ALL
                 .iter()
