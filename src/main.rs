@@ -21,6 +21,9 @@ mod result;
 // on wasm most of it is unused until then.
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 mod contact;
+mod events;
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+mod idb;
 
 /// The id of the element the portal mounts into.
 const MOUNT_ID: &str = "aftersales-portal";
