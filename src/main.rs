@@ -20,6 +20,8 @@ mod result;
 // Issue 5's browser core; the pages that use it are still being written, so
 // on wasm most of it is unused until then.
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+mod api;
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 mod contact;
 mod events;
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
