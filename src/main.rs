@@ -26,6 +26,8 @@ mod contact;
 mod events;
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 mod idb;
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+mod photo;
 
 /// The id of the element the portal mounts into.
 const MOUNT_ID: &str = "aftersales-portal";
