@@ -27,7 +27,11 @@ mod events;
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 mod idb;
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+mod outbox;
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 mod photo;
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+mod tabs;
 
 /// The id of the element the portal mounts into.
 const MOUNT_ID: &str = "aftersales-portal";
