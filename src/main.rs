@@ -29,6 +29,22 @@ mod questions;
 mod route;
 mod start;
 
+// Issue 5's browser core; the pages that use it are still being written, so
+// on wasm most of it is unused until then.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+mod api;
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+mod contact;
+mod events;
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+mod idb;
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+mod outbox;
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+mod photo;
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+mod tabs;
+
 /// The id of the element the portal mounts into.
 const MOUNT_ID: &str = "aftersales-portal";
 

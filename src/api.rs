@@ -1,0 +1,555 @@
+//! The portal's client of the server's JSON API (API.md): filing, photos,
+//! tracking, feedback, order look-up.
+//!
+//! Every call goes through `XMLHttpRequest`, not `fetch`: it reports upload
+//! progress and has a timeout, so a stalled request never holds the outbox.
+//! `api_base` is where the API lives relative to the page (`"api/"`).
+
+use std::cell::RefCell;
+
+use aftersales_rules::case::Order;
+use aftersales_rules::{Decision, RequestType, Timestamp};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, ProgressEvent, XmlHttpRequest};
+
+use crate::events;
+
+const JSON_TIMEOUT_MS: u32 = 30_000;
+/// A 1600 px JPEG is well under 1 MB; this allows for a slow mobile link.
+const PHOTO_TIMEOUT_MS: u32 = 180_000;
+/// A longer Retry-After is taken as a misconfigured proxy, not a plan.
+const MAX_RETRY_AFTER_SECS: u64 = 3600;
+
+thread_local! {
+    static LANGUAGE: RefCell<String> = RefCell::new("zh-CN".to_owned());
+}
+
+/// The language sent as `Accept-Language` (server messages follow it); the UI
+/// sets it whenever the customer switches. Default `zh-CN`.
+pub fn set_language(tag: &str) {
+    LANGUAGE.with(|l| *l.borrow_mut() = tag.to_owned());
+}
+
+fn language() -> String {
+    LANGUAGE.with(|l| l.borrow().clone())
+}
+
+// ------------------------------------------------------------------ answers
+
+/// An HTTP answer, whatever its status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+    /// `Retry-After`, in seconds.
+    pub retry_after: Option<u64>,
+}
+
+/// No HTTP answer at all: offline, DNS, timeout, connection reset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unreachable;
+
+/// One field the server refused (`{"field": "contact.phone", "code": "invalid"}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub code: String,
+}
+
+/// The API's error body (`{"error": {"code", "message", "fields"}}`) with its
+/// status. `message` is the server's text in the `Accept-Language` language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    pub status: u16,
+    pub code: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub fields: Vec<FieldProblem>,
+}
+
+impl Problem {
+    /// Reads the error body; a body that is not the API's (a proxy's page)
+    /// still yields a problem, coded `http_<status>`.
+    pub fn from_reply(reply: &Reply) -> Problem {
+        #[derive(Deserialize)]
+        struct Body {
+            error: Content,
+        }
+        #[derive(Deserialize)]
+        struct Content {
+            code: String,
+            #[serde(default)]
+            message: String,
+            #[serde(default)]
+            fields: Vec<FieldProblem>,
+        }
+        match serde_json::from_str::<Body>(&reply.body) {
+            Ok(Body { error }) => Problem {
+                status: reply.status,
+                code: error.code,
+                message: error.message,
+                fields: error.fields,
+            },
+            Err(_) => Problem {
+                status: reply.status,
+                code: format!("http_{}", reply.status),
+                message: String::new(),
+                fields: Vec::new(),
+            },
+        }
+    }
+}
+
+/// Why a tracking, feedback or order call gave no result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApiError {
+    /// Unknown id or wrong code; unknown order or wrong phone (the server does
+    /// not say which).
+    NotFound,
+    /// Too many look-ups from this device; try again after `retry_after` s.
+    RateLimited { retry_after: Option<u64> },
+    /// No answer, or the server is temporarily unavailable (5xx): try later.
+    Network,
+    /// The server refused the call (409 not closed yet, 422 rating, …).
+    Refused(Problem),
+    /// The input was unusable before sending, or the answer was unreadable.
+    Invalid,
+}
+
+impl ApiError {
+    pub fn from_reply(reply: &Reply) -> ApiError {
+        match reply.status {
+            404 => ApiError::NotFound,
+            429 => ApiError::RateLimited {
+                retry_after: reply.retry_after,
+            },
+            408 | 500..=599 => ApiError::Network,
+            400..=499 => ApiError::Refused(Problem::from_reply(reply)),
+            _ => ApiError::Invalid,
+        }
+    }
+}
+
+fn read<T: DeserializeOwned>(reply: Result<Reply, Unreachable>) -> Result<T, ApiError> {
+    let reply = reply.map_err(|Unreachable| ApiError::Network)?;
+    if (200..300).contains(&reply.status) {
+        serde_json::from_str(&reply.body).map_err(|_| ApiError::Invalid)
+    } else {
+        Err(ApiError::from_reply(&reply))
+    }
+}
+
+/// `Retry-After` in seconds (the delta form; the server sends that), bounded.
+pub fn retry_after_secs(header: &str) -> Option<u64> {
+    let secs: u64 = header.trim().parse().ok()?;
+    Some(secs.min(MAX_RETRY_AFTER_SECS))
+}
+
+/// Reads a value the server may express in a way this build does not know (a
+/// newer clause or type): unknown becomes `None`, not a failed page.
+fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    Ok(serde_json::from_value(value).ok())
+}
+
+// ------------------------------------------------------------------ shapes
+
+/// Where a request stands (the server's `status`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestStatus {
+    Received,
+    InProgress,
+    Closed,
+    Rejected,
+    #[serde(other)]
+    Unknown,
+}
+
+/// A service-level promise as an instant; `at` is `None` until the event it
+/// counts from (`after`: `item_returned`, `resolved`) has happened.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Due {
+    pub what: String,
+    #[serde(default, deserialize_with = "lenient")]
+    pub at: Option<Timestamp>,
+    #[serde(default)]
+    pub after: Option<String>,
+}
+
+/// The answer to a filing (`201`, or `200` for the same request again).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Filed {
+    pub id: String,
+    pub tracking_code: String,
+    pub status: RequestStatus,
+    #[serde(default, deserialize_with = "lenient")]
+    pub decision: Option<Decision>,
+    #[serde(default)]
+    pub due: Vec<Due>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct HistoryEntry {
+    pub status: RequestStatus,
+    #[serde(default)]
+    pub step: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub at: Option<Timestamp>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Feedback {
+    pub rating: u8,
+    #[serde(default)]
+    pub comment: String,
+    #[serde(default, deserialize_with = "lenient")]
+    pub at: Option<Timestamp>,
+}
+
+/// What the customer sees with the tracking code (`GET /api/requests/{id}`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Tracking {
+    pub id: String,
+    #[serde(rename = "type", default, deserialize_with = "lenient")]
+    pub request_type: Option<RequestType>,
+    #[serde(default)]
+    pub order_number: String,
+    pub status: RequestStatus,
+    /// The decision's step the request is at (while `in_progress`).
+    #[serde(default)]
+    pub step: Option<String>,
+    #[serde(default)]
+    pub filed_at: String,
+    /// The server's decision; `None` if this build cannot read it.
+    #[serde(default, deserialize_with = "lenient")]
+    pub decision: Option<Decision>,
+    #[serde(default)]
+    pub due: Vec<Due>,
+    /// Oldest first; staff notes appear here.
+    #[serde(default)]
+    pub history: Vec<HistoryEntry>,
+    /// Photos the server holds.
+    #[serde(default)]
+    pub attachments: u32,
+    #[serde(default)]
+    pub feedback: Option<Feedback>,
+}
+
+// ------------------------------------------------------------------ URLs
+
+/// Percent-encodes everything but RFC 3986's unreserved characters, so order
+/// numbers, codes and `+86` phones survive as one path segment or value.
+fn encode(text: &str, out: &mut String) {
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+}
+
+/// `api_base` + encoded path segments + encoded query.
+pub fn endpoint(api_base: &str, segments: &[&str], query: &[(&str, &str)]) -> String {
+    let mut url = api_base.to_owned();
+    if !url.is_empty() && !url.ends_with('/') {
+        url.push('/');
+    }
+    for (i, segment) in segments.iter().enumerate() {
+        if i > 0 {
+            url.push('/');
+        }
+        encode(segment, &mut url);
+    }
+    for (i, (name, value)) in query.iter().enumerate() {
+        url.push(if i == 0 { '?' } else { '&' });
+        encode(name, &mut url);
+        url.push('=');
+        encode(value, &mut url);
+    }
+    url
+}
+
+// ------------------------------------------------------------------ transport
+
+pub enum Body<'a> {
+    Empty,
+    Json(&'a str),
+    Photo(&'a Blob),
+}
+
+/// Bytes sent and total, as the upload goes.
+pub type Progress = Box<dyn FnMut(f64, f64)>;
+
+/// Sends one request; any HTTP status is a `Reply`, no answer `Unreachable`.
+pub async fn send(
+    method: &str,
+    url: &str,
+    body: Body<'_>,
+    timeout_ms: u32,
+    progress: Option<Progress>,
+) -> Result<Reply, Unreachable> {
+    let xhr = XmlHttpRequest::new().map_err(|_| Unreachable)?;
+    xhr.open(method, url).map_err(|_| Unreachable)?;
+    xhr.set_timeout(timeout_ms);
+    let _ = xhr.set_request_header("Accept", "application/json");
+    let _ = xhr.set_request_header("Accept-Language", &language());
+    let on_progress = progress.map(|mut report| {
+        Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
+            if e.length_computable() {
+                report(e.loaded(), e.total());
+            }
+        })
+    });
+    let upload = xhr.upload().ok();
+    if let (Some(upload), Some(callback)) = (&upload, &on_progress) {
+        upload.set_onprogress(Some(callback.as_ref().unchecked_ref()));
+    }
+    let sent = match body {
+        Body::Empty => xhr.send(),
+        Body::Json(text) => xhr
+            .set_request_header("Content-Type", "application/json")
+            .and_then(|()| xhr.send_with_opt_str(Some(text))),
+        Body::Photo(blob) => {
+            let kind = blob.type_();
+            let kind = if kind.starts_with("image/") {
+                kind
+            } else {
+                "application/octet-stream".to_owned()
+            };
+            xhr.set_request_header("Content-Type", &kind)
+                .and_then(|()| xhr.send_with_opt_blob(Some(blob)))
+        }
+    };
+    let ended = match sent {
+        Ok(()) => events::first(&xhr, &["loadend"]).await.is_ok(),
+        Err(_) => false,
+    };
+    if let Some(upload) = &upload {
+        upload.set_onprogress(None);
+    }
+    drop(on_progress);
+    let status = xhr.status().unwrap_or(0);
+    if !ended || status == 0 {
+        return Err(Unreachable);
+    }
+    let retry_after = xhr
+        .get_response_header("Retry-After")
+        .ok()
+        .flatten()
+        .and_then(|h| retry_after_secs(&h).or_else(|| http_date_delay(&h)));
+    Ok(Reply {
+        status,
+        body: xhr.response_text().ok().flatten().unwrap_or_default(),
+        retry_after,
+    })
+}
+
+/// The HTTP-date form of `Retry-After`, as seconds from now.
+fn http_date_delay(header: &str) -> Option<u64> {
+    let at = js_sys::Date::parse(header);
+    if at.is_nan() {
+        return None;
+    }
+    let secs = ((at - js_sys::Date::now()) / 1000.0).ceil().max(0.0) as u64;
+    Some(secs.min(MAX_RETRY_AFTER_SECS))
+}
+
+// ------------------------------------------------------------------ calls
+
+/// `POST /api/requests` with the exact stored body (a retry must be
+/// byte-for-byte the same request to be recognised as one).
+pub async fn file(api_base: &str, body: &str) -> Result<Reply, Unreachable> {
+    let url = endpoint(api_base, &["requests"], &[]);
+    send("POST", &url, Body::Json(body), JSON_TIMEOUT_MS, None).await
+}
+
+/// `POST /api/requests/{id}/attachments?code=` with the photo as the body.
+pub async fn upload_photo(
+    api_base: &str,
+    id: &str,
+    code: &str,
+    photo: &Blob,
+    progress: Option<Progress>,
+) -> Result<Reply, Unreachable> {
+    let url = endpoint(
+        api_base,
+        &["requests", id, "attachments"],
+        &[("code", code)],
+    );
+    send("POST", &url, Body::Photo(photo), PHOTO_TIMEOUT_MS, progress).await
+}
+
+/// Status, decision, due times and history of a request.
+pub async fn track(api_base: &str, id: &str, code: &str) -> Result<Tracking, ApiError> {
+    if id.trim().is_empty() || code.trim().is_empty() {
+        return Err(ApiError::Invalid);
+    }
+    let url = endpoint(api_base, &["requests", id.trim()], &[("code", code.trim())]);
+    read(send("GET", &url, Body::Empty, JSON_TIMEOUT_MS, None).await)
+}
+
+/// Satisfaction feedback (1–5) once the request is closed; `Refused` with
+/// `not_closed` before that, `feedback_exists` if a different one was given.
+pub async fn send_feedback(
+    api_base: &str,
+    id: &str,
+    code: &str,
+    rating: u8,
+    comment: &str,
+) -> Result<Feedback, ApiError> {
+    if !(1..=5).contains(&rating) {
+        return Err(ApiError::Invalid);
+    }
+    #[derive(Serialize)]
+    struct NewFeedback<'a> {
+        rating: u8,
+        comment: &'a str,
+    }
+    let body = serde_json::to_string(&NewFeedback {
+        rating,
+        comment: comment.trim(),
+    })
+    .map_err(|_| ApiError::Invalid)?;
+    let url = endpoint(api_base, &["requests", id, "feedback"], &[("code", code)]);
+    read(send("POST", &url, Body::Json(&body), JSON_TIMEOUT_MS, None).await)
+}
+
+/// The order with this number, if `phone` is the one it was placed with.
+pub async fn find_order(api_base: &str, number: &str, phone: &str) -> Result<Order, ApiError> {
+    let (number, phone) = (number.trim(), phone.trim());
+    if number.is_empty() || phone.is_empty() {
+        return Err(ApiError::Invalid);
+    }
+    let url = endpoint(api_base, &["orders", number], &[("phone", phone)]);
+    read(send("GET", &url, Body::Empty, JSON_TIMEOUT_MS, None).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(status: u16, body: &str) -> Reply {
+        Reply {
+            status,
+            body: body.into(),
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn urls_encode_segments_and_values() {
+        assert_eq!(
+            endpoint("api/", &["orders", "SO 1/2"], &[("phone", "+86 138")]),
+            "api/orders/SO%201%2F2?phone=%2B86%20138"
+        );
+        assert_eq!(
+            endpoint(
+                "/shop/api",
+                &["requests", "abc", "feedback"],
+                &[("code", "AB2C")]
+            ),
+            "/shop/api/requests/abc/feedback?code=AB2C"
+        );
+        assert_eq!(endpoint("", &["requests"], &[]), "requests");
+        assert_eq!(
+            endpoint("api/", &["orders", "单号"], &[]),
+            "api/orders/%E5%8D%95%E5%8F%B7"
+        );
+    }
+
+    #[test]
+    fn error_bodies_become_problems() {
+        let body = r#"{"error":{"code":"validation_failed","message":"请检查","fields":[{"field":"contact.phone","code":"invalid"}]}}"#;
+        assert_eq!(
+            Problem::from_reply(&reply(422, body)),
+            Problem {
+                status: 422,
+                code: "validation_failed".into(),
+                message: "请检查".into(),
+                fields: vec![FieldProblem {
+                    field: "contact.phone".into(),
+                    code: "invalid".into()
+                }],
+            }
+        );
+        let proxy = Problem::from_reply(&reply(413, "<html>too big</html>"));
+        assert_eq!(proxy.code, "http_413");
+        assert!(proxy.fields.is_empty());
+    }
+
+    #[test]
+    fn statuses_map_to_api_errors() {
+        assert_eq!(ApiError::from_reply(&reply(404, "")), ApiError::NotFound);
+        assert_eq!(
+            ApiError::from_reply(&Reply {
+                status: 429,
+                body: String::new(),
+                retry_after: Some(30)
+            }),
+            ApiError::RateLimited {
+                retry_after: Some(30)
+            }
+        );
+        assert_eq!(ApiError::from_reply(&reply(503, "")), ApiError::Network);
+        assert!(matches!(
+            ApiError::from_reply(&reply(409, r#"{"error":{"code":"not_closed"}}"#)),
+            ApiError::Refused(Problem { code, .. }) if code == "not_closed"
+        ));
+        assert_eq!(read::<Order>(Err(Unreachable)), Err(ApiError::Network));
+        assert_eq!(
+            read::<Order>(Ok(reply(200, "<html>"))),
+            Err(ApiError::Invalid)
+        );
+    }
+
+    #[test]
+    fn retry_after_is_seconds_and_bounded() {
+        assert_eq!(retry_after_secs(" 5 "), Some(5));
+        assert_eq!(retry_after_secs("999999"), Some(MAX_RETRY_AFTER_SECS));
+        assert_eq!(retry_after_secs("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        assert_eq!(retry_after_secs("-1"), None);
+    }
+
+    #[test]
+    fn tracking_reads_the_server_view_and_tolerates_the_unknown() {
+        let body = r#"{
+            "id": "0b9c6a5e-2f0e-4f6b-9a51-1f6f4a3e2c11", "type": "return",
+            "order_number": "DEMO-1003", "status": "in_progress", "step": "pickup",
+            "filed_at": "2026-11-22T10:00:00+08:00",
+            "decision": {"outcome": "something_new"},
+            "due": [{"what": "first_contact", "at": "2026-11-22T12:00:00+08:00"},
+                    {"what": "refund", "at": null, "after": "item_returned"}],
+            "history": [{"status": "received", "at": "2026-11-22T10:00:01+08:00", "note": null},
+                        {"status": "escalated", "at": "2026-11-22T11:00:00+08:00", "note": "call"}],
+            "attachments": 2, "feedback": null, "policy_version": "abc"
+        }"#;
+        let t: Tracking = read(Ok(reply(200, body))).unwrap();
+        assert_eq!(t.request_type, Some(RequestType::Return));
+        assert_eq!(t.status, RequestStatus::InProgress);
+        assert_eq!(t.decision, None);
+        assert_eq!(t.due.len(), 2);
+        assert_eq!(t.due[1].at, None);
+        assert_eq!(t.due[1].after.as_deref(), Some("item_returned"));
+        assert_eq!(t.history[1].status, RequestStatus::Unknown);
+        assert_eq!(t.history[1].note.as_deref(), Some("call"));
+        assert_eq!(t.attachments, 2);
+    }
+
+    #[test]
+    fn an_order_reads_as_the_engine_order() {
+        let body = r#"{"number":"DEMO-1001","ordered_at":"2026-11-21T09:30:00+08:00",
+            "currency":"CNY","fulfilment":{"state":"pending"},
+            "lines":[{"id":"1","sku":"SOFA","name":"沙发","kind":"regular","quantity":1,"unit_price":599900}]}"#;
+        let order: Order = read(Ok(reply(200, body))).unwrap();
+        assert_eq!(order.number, "DEMO-1001");
+        assert_eq!(order.lines[0].unit_price, 599_900);
+    }
+}
