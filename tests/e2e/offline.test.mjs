@@ -108,10 +108,10 @@ after(async () => {
   if (server?.listening) await new Promise((resolve) => server.close(resolve));
 });
 
-/** The portal rendered: its root, a visible h1, no alert. */
+/** The portal rendered: its root, a visible heading (h1 or the page's title), no alert. */
 async function assertRendered(page, what) {
   await page.locator('.asp').first().waitFor({ timeout: 15_000 });
-  await page.locator('h1').first().waitFor({ state: 'visible', timeout: 15_000 });
+  await page.locator('.asp').getByRole('heading').first().waitFor({ state: 'visible', timeout: 15_000 });
   // Let the policy load settle (an error would show as an alert).
   await page.waitForLoadState('networkidle').catch(() => {});
   await page.waitForTimeout(300);
