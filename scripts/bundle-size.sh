@@ -4,10 +4,12 @@
 #
 #   scripts/bundle-size.sh [dist]
 #
-# Budget: a first visit downloads ALL of dist/ (the page loads index.html, JS, WASM,
-# CSS, policy.json and the icons, and the service worker then precaches every file of
-# dist/ for offline use), so the budget is the brotli total of every file of dist/:
-# at most 180,000 bytes. Above it the script exits 1 (scripts/build-portal.sh, and so
+# Budget: the first load of the portal is every file of dist/ except the PNG
+# home-screen icons: index.html, JS, WASM, CSS, policy.json, store.json, the
+# manifest, the SVG favicon and sw.js. The PNG icons are fetched only by the
+# service worker's background precache after the page is usable (and by an install
+# prompt); they are listed and totalled, but outside the budget. At most
+# 180,000 bytes brotli. Above it the script exits 1 (scripts/build-portal.sh, and so
 # CI, fails). Env PORTAL_BUDGET_BROTLI=N sets another budget; =off only reports.
 # brotli is required while the budget is enforced (scripts/setup-tools.sh installs it).
 set -euo pipefail
@@ -30,22 +32,25 @@ fi
 group() { local n="$1" out=""; while (( ${#n} > 3 )); do out=",${n: -3}$out"; n="${n:0:${#n}-3}"; done; echo "$n$out"; }
 
 printf '%-48s %10s %10s %10s\n' "file" "raw" "gzip" "brotli"
-total_raw=0 total_gz=0 total_br=0
+total_raw=0 total_gz=0 total_br=0 first_br=0
 while IFS= read -r -d '' f; do
   raw=$(wc -c <"$f")
   gz=$(gzip -9 -c "$f" | wc -c)
   if (( have_brotli )); then br=$(brotli -q 11 -c "$f" | wc -c); else br=0; fi
   total_raw=$((total_raw + raw)) total_gz=$((total_gz + gz)) total_br=$((total_br + br))
-  printf '%-48s %10d %10d %10s\n' "${f#"$DIR"/}" "$raw" "$gz" "$( ((have_brotli)) && echo "$br" || echo n/a)"
+  rel="${f#"$DIR"/}"
+  mark=""
+  if [[ "$rel" == icons/*.png ]]; then mark=" (after load)"; else first_br=$((first_br + br)); fi
+  printf '%-48s %10d %10d %10s%s\n' "$rel" "$raw" "$gz" "$( ((have_brotli)) && echo "$br" || echo n/a)" "$mark"
 done < <(find "$DIR" -type f -not -path '*/.*' -print0 | sort -z)
 printf '%-48s %10d %10d %10s\n' "TOTAL" "$total_raw" "$total_gz" "$( ((have_brotli)) && echo "$total_br" || echo n/a)"
 
 [[ "$BUDGET" == "off" ]] && exit 0
-percent=$(( BUDGET > 0 ? total_br * 100 / BUDGET : 100 ))
-line="budget: $(group "$total_br") / $(group "$BUDGET") bytes brotli (${percent}%)"
-if (( total_br > BUDGET )); then
-  echo "$line OVER BUDGET by $(group $((total_br - BUDGET))) bytes" >&2
-  echo "bundle-size: the first load of the portal (all of $DIR, brotli) exceeds its budget; shrink it or raise PORTAL_BUDGET_BROTLI deliberately" >&2
+percent=$(( BUDGET > 0 ? first_br * 100 / BUDGET : 100 ))
+line="budget: first load $(group "$first_br") / $(group "$BUDGET") bytes brotli (${percent}%)"
+if (( first_br > BUDGET )); then
+  echo "$line OVER BUDGET by $(group $((first_br - BUDGET))) bytes" >&2
+  echo "bundle-size: the first load of the portal (brotli) exceeds its budget; shrink it or raise PORTAL_BUDGET_BROTLI deliberately" >&2
   exit 1
 fi
 echo "$line OK"

@@ -51,5 +51,12 @@ if (!MARKER.test(template)) {
   process.exit(1);
 }
 const build = `const BUILD = ${JSON.stringify({ id, files: shell })};`;
-await writeFile(path.join(dir, OUTPUT), template.replace(MARKER, () => build));
+// Whole-line comments and blank lines are the template's documentation; the
+// shipped worker leaves them out (it counts towards the first-load budget).
+const shipped = template
+  .replace(MARKER, () => build)
+  .split('\n')
+  .filter((line) => line.trim() !== '' && !line.trim().startsWith('//') && !/^\s*(\/\*\*?|\*)/.test(line))
+  .join('\n');
+await writeFile(path.join(dir, OUTPUT), `${shipped}\n`);
 console.error(`gen-sw: ${OUTPUT} build ${id}, ${shell.length} files precached: ${shell.join(', ')}`);

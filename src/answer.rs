@@ -420,8 +420,6 @@ fn list_section(title: &'static str, class: &'static str, items: Vec<String>) ->
 /// Filing the request (issue 5 builds the form and the outbox behind it).
 #[component]
 pub fn FilePage(request: RequestType) -> impl IntoView {
-    let portal = expect_context::<Portal>();
-
     view! {
         <BackLink route=Route::Answer(request) />
         <PageTitle text=Signal::derive(text(|l| tr!(l, portal.file_this)).to_owned()) />

@@ -165,6 +165,21 @@ pub fn App(config: Config) -> impl IntoView {
                 Some(Loaded::Invalid(errors)) => view! { <PolicyInvalid errors lang /> }.into_any(),
                 Some(Loaded::Failed(error)) => view! { <LoadFailed error lang /> }.into_any(),
             }}
+            <footer class="asp-footer">
+                <button
+                    type="button"
+                    class="asp-link-button"
+                    on:click=move |_| {
+                        browser::wipe_customer_data();
+                        if let Some(w) = web_sys::window() {
+                            let _ = w.location().set_hash("#/");
+                            let _ = w.location().reload();
+                        }
+                    }
+                >
+                    {text_in(lang, |l| tr!(l, portal.forget_device))}
+                </button>
+            </footer>
         </div>
     }
 }
@@ -232,7 +247,7 @@ fn Pages(policy: Arc<Policy>, lang: RwSignal<Lang>, config: StoredValue<Config>)
     });
 
     view! {
-        <main class="asp-page">
+        <div class="asp-page">
             {move || {
                 let route = router.route.get();
                 match route {
@@ -264,7 +279,7 @@ fn Pages(policy: Arc<Policy>, lang: RwSignal<Lang>, config: StoredValue<Config>)
                     }
                 }
             }}
-        </main>
+        </div>
     }
 }
 
@@ -309,8 +324,6 @@ pub fn BackLink(route: Route) -> impl IntoView {
 
 #[component]
 fn NotFound() -> impl IntoView {
-    let portal = expect_context::<Portal>();
-
     view! {
         <PageTitle text=Signal::derive(text(|l| tr!(l, portal.not_found)).to_owned()) />
         <p>

@@ -88,38 +88,37 @@ impl Draft {
         }
     }
 
-    /// The documents the customer holds, as the engine reads them: a complete list
-    /// when every document question was answered, or when any answer is a "no"
-    /// (then the missing document decides, whatever the unknown ones are);
-    /// otherwise unknown.
-    pub fn documents(&self) -> Option<Vec<DocumentHeld>> {
-        let asked: Vec<(DocumentRequirement, Answer)> = self
-            .answers
-            .iter()
-            .filter_map(|(id, a)| {
-                let doc = DocumentRequirement::parse(id.strip_prefix("document:")?)?;
-                Some((doc, *a))
-            })
-            .collect();
-        if asked.is_empty() {
+    /// The documents the customer holds, as the engine reads them, given the
+    /// documents the decision asks for: a complete list once every one of them is
+    /// answered yes or no, or as soon as one is a "no" (then the missing document
+    /// decides, whatever the unknown ones are); otherwise unknown.
+    pub fn documents(&self, required: &[DocumentRequirement]) -> Option<Vec<DocumentHeld>> {
+        if required.is_empty() {
             return None;
         }
-        let any_no = asked.iter().any(|(_, a)| *a == Answer::No);
-        let any_unknown = asked.iter().any(|(_, a)| *a == Answer::Unknown);
-        if any_unknown && !any_no {
+        let answers: Vec<Option<Answer>> = required
+            .iter()
+            .map(|d| self.answers.get(&format!("document:{d}")).copied())
+            .collect();
+        let any_no = answers.contains(&Some(Answer::No));
+        let all_known = answers
+            .iter()
+            .all(|a| matches!(a, Some(Answer::Yes | Answer::No)));
+        if !any_no && !all_known {
             return None;
         }
         let delivered = matches!(
             self.order.as_ref().map(|o| &o.fulfilment),
             Some(Fulfilment::Delivered { .. })
         );
-        let held = asked
-            .iter()
-            .filter(|(_, a)| *a == Answer::Yes)
-            .map(|(doc, _)| held_for(*doc, delivered))
-            .map(|d| DocumentHeld(d.to_owned()))
-            .collect();
-        Some(held)
+        Some(
+            required
+                .iter()
+                .zip(&answers)
+                .filter(|(_, a)| **a == Some(Answer::Yes))
+                .map(|(doc, _)| DocumentHeld(held_for(*doc, delivered).to_owned()))
+                .collect(),
+        )
     }
 
     pub fn request(&self, kind: RequestType) -> Request {
@@ -141,15 +140,26 @@ impl Draft {
         }
     }
 
-    /// The case for the engine at `now` (already in the store's offset).
-    pub fn case(&self, kind: RequestType, now: Timestamp) -> Option<Case> {
-        Some(Case {
+    /// The case for the engine at `now` (already in the store's offset), with the
+    /// documents the customer holds as far as they are known.
+    pub fn case(&self, policy: &Policy, kind: RequestType, now: Timestamp) -> Option<Case> {
+        let mut case = Case {
             now,
             order: self.order.clone()?,
             request: self.request(kind),
             facts: self.facts(),
-            documents: self.documents(),
-        })
+            documents: None,
+        };
+        // Which documents count comes from the decision with documents unknown.
+        if let Ok(open) = check(policy, &case) {
+            let required: Vec<DocumentRequirement> = open
+                .conditions
+                .iter()
+                .filter_map(|c| DocumentRequirement::parse(c.strip_prefix("document:")?))
+                .collect();
+            case.documents = self.documents(&required);
+        }
+        Some(case)
     }
 
     /// The engine's decision for `kind` at `now`.
@@ -160,7 +170,7 @@ impl Draft {
         now: Timestamp,
     ) -> Option<Result<Decision, CaseError>> {
         let now = policy.time_zone.localize(now).unwrap_or(now);
-        Some(check(policy, &self.case(kind, now)?))
+        Some(check(policy, &self.case(policy, kind, now)?))
     }
 
     /// The first step still missing for `kind`, or the answer.

@@ -1,8 +1,9 @@
 //! Every customer-facing string, in Simplified Chinese and English.
 //!
-//! A typed dictionary: [`Texts`] has one field per fixed string and the functions
-//! below match exhaustively on the engine's ids, so a string missing in either
-//! language is a compile error, not an English fallback in the Chinese UI.
+//! The texts live in `locales/<locale>/{portal,decision}.json` (leptos_i18n: a key
+//! missing in either language, or a wrong interpolation, is a compile error, not an
+//! English fallback in the Chinese UI). The functions below turn the engine's ids
+//! into those texts, matching exhaustively.
 //! Chinese wording quotes the store's procedure (客户服务操作流程) where it fits;
 //! the numbers in it come from the loaded policy, never from this file.
 
@@ -68,13 +69,6 @@ impl Lang {
             Lang::En => "English",
         }
     }
-
-    pub fn t(self) -> &'static Texts {
-        match self {
-            Lang::Zh => &ZH,
-            Lang::En => &EN,
-        }
-    }
 }
 
 /// Policy numbers that explanations quote.
@@ -86,144 +80,6 @@ pub struct Terms {
     pub window_days: u32,
     pub warranty_days: u32,
 }
-
-pub struct Texts {
-    pub page_title: &'static str,
-    pub title: &'static str,
-    pub intro: &'static str,
-    pub switch_label: &'static str,
-    pub loading: &'static str,
-    pub load_failed: &'static str,
-    pub load_failed_status: &'static str,
-    pub policy_invalid: &'static str,
-    pub policy_invalid_hint: &'static str,
-    pub step_order: &'static str,
-    pub step_request: &'static str,
-    pub step_reason: &'static str,
-    pub step_about: &'static str,
-    pub reason_quality: &'static str,
-    pub reason_other: &'static str,
-    pub about_service: &'static str,
-    pub about_product: &'static str,
-    pub check: &'static str,
-    pub result_heading: &'static str,
-    pub result_placeholder: &'static str,
-    pub why: &'static str,
-    pub fee: &'static str,
-    pub cancel_fee: &'static str,
-    pub refund: &'static str,
-    pub refund_if_confirmed: &'static str,
-    pub no_fee: &'static str,
-    pub repair_cost: &'static str,
-    pub repair_cost_warranty: &'static str,
-    pub repair_cost_schedule: &'static str,
-    pub deadline_cancel: &'static str,
-    pub deadline_return: &'static str,
-    pub deadline_exchange: &'static str,
-    pub deadline_warranty: &'static str,
-    pub deadline_generic: &'static str,
-    pub documents: &'static str,
-    pub conditions: &'static str,
-    pub steps: &'static str,
-    pub service_levels: &'static str,
-    pub alternatives: &'static str,
-    pub lines: &'static str,
-    pub check_failed: &'static str,
-    pub disclaimer: &'static str,
-    pub demo_note: &'static str,
-}
-
-pub static ZH: Texts = Texts {
-    page_title: "售后自助查询",
-    title: "售后自助查询",
-    intro: "选择订单和您的需求，立即查看能否取消、退货、换货、维修或投诉，以及原因。",
-    switch_label: "切换语言",
-    loading: "正在加载售后政策…",
-    load_failed: "无法加载售后政策，请稍后再试。",
-    load_failed_status: "服务器返回状态",
-    policy_invalid: "售后政策文件有误，暂时无法自助查询。请联系门店。",
-    policy_invalid_hint: "政策文件中的问题（供门店技术人员参考）：",
-    step_order: "1. 选择订单",
-    step_request: "2. 您想要",
-    step_reason: "原因",
-    step_about: "投诉内容",
-    reason_quality: "产品本身质量问题",
-    reason_other: "其他原因（如不再需要）",
-    about_service: "服务、环境等（软性投诉）",
-    about_product: "产品问题（硬性投诉）",
-    check: "查看结果",
-    result_heading: "查询结果",
-    result_placeholder: "选择订单和需求后，点击“查看结果”。",
-    why: "原因",
-    fee: "费用",
-    cancel_fee: "退单费",
-    refund: "退款",
-    refund_if_confirmed: "确认质量问题后退款",
-    no_fee: "无",
-    repair_cost: "维修费用",
-    repair_cost_warranty: "如属产品自身质量问题，免费维修；如因使用或维护不当，按公司收费标准收费",
-    repair_cost_schedule: "根据公司收费标准收取相应费用",
-    deadline_cancel: "无偿取消截止",
-    deadline_return: "退货截止",
-    deadline_exchange: "换货截止",
-    deadline_warranty: "保修期至",
-    deadline_generic: "截止时间",
-    documents: "请携带",
-    conditions: "以上结果的前提是",
-    steps: "办理步骤",
-    service_levels: "我们的承诺",
-    alternatives: "您也可以",
-    lines: "各商品结果",
-    check_failed: "无法判断此订单：",
-    disclaimer: "本结果依据门店现行售后政策自动生成，最终以门店审核为准。",
-    demo_note: "演示订单：日期相对于当前时间。",
-};
-
-pub static EN: Texts = Texts {
-    page_title: "After-sales self-service",
-    title: "After-sales self-service",
-    intro: "Pick an order and what you need, and see right away whether you can cancel, return, exchange, get a repair or complain, and why.",
-    switch_label: "Change language",
-    loading: "Loading the after-sales policy…",
-    load_failed: "The after-sales policy could not be loaded. Please try again later.",
-    load_failed_status: "Server status",
-    policy_invalid: "The store's after-sales policy file has errors, so self-service checks are unavailable. Please contact the store.",
-    policy_invalid_hint: "Problems in the policy file (for the store's technical staff):",
-    step_order: "1. Choose an order",
-    step_request: "2. What would you like?",
-    step_reason: "Reason",
-    step_about: "What is it about?",
-    reason_quality: "A quality defect",
-    reason_other: "Another reason (e.g. no longer needed)",
-    about_service: "Service, store environment, etc.",
-    about_product: "A problem with the product",
-    check: "Check",
-    result_heading: "Result",
-    result_placeholder: "Choose an order and a request, then press “Check”.",
-    why: "Why",
-    fee: "Fee",
-    cancel_fee: "Cancellation fee",
-    refund: "Refund",
-    refund_if_confirmed: "Refund if the defect is confirmed",
-    no_fee: "None",
-    repair_cost: "Repair cost",
-    repair_cost_warranty: "Free if the cause is a product defect; charged by the store's fee schedule if it is use or care",
-    repair_cost_schedule: "Charged by the store's fee schedule",
-    deadline_cancel: "Free cancellation until",
-    deadline_return: "Return by",
-    deadline_exchange: "Exchange by",
-    deadline_warranty: "Warranty until",
-    deadline_generic: "Deadline",
-    documents: "Please bring",
-    conditions: "This result assumes that",
-    steps: "What happens next",
-    service_levels: "Our promise",
-    alternatives: "You can also",
-    lines: "Result per item",
-    check_failed: "This order could not be checked:",
-    disclaimer: "This result is generated from the store's current after-sales policy; the store confirms it when you make the request.",
-    demo_note: "Demo orders: dates are relative to now.",
-};
 
 /// A demo order's history: `5小时前下单 · 尚未送货` / `Ordered 5 hours ago · not yet delivered`.
 /// `ordered` and `fulfilled` are spans (`5小时`); `picked_up` for self-collected goods.
@@ -250,11 +106,6 @@ pub fn order_status(lang: Lang, ordered: &str, fulfilled: Option<(&str, bool)>) 
 /// Which clock a deadline is shown in: `门店时间（Asia/Shanghai，UTC+8）`.
 pub fn store_time(lang: Lang, zone: &str, offset: &str) -> String {
     tr!(lang, decision.store_time, zone = zone, offset = offset).to_string()
-}
-
-/// How long until a deadline: `还剩1天19小时` / `1 day 19 hours left`.
-pub fn time_left(lang: Lang, span: &str) -> String {
-    tr!(lang, decision.time_left, span = span).to_string()
 }
 
 pub fn request_type(lang: Lang, t: RequestType) -> &'static str {
@@ -547,8 +398,23 @@ mod tests {
     #[test]
     fn chinese_texts_have_no_english_words() {
         let zh = |s: &str| !s.chars().any(|c| c.is_ascii_alphabetic());
-        for lang_text in [ZH.title, ZH.check, ZH.refund, ZH.documents] {
-            assert!(zh(lang_text), "{lang_text}");
+        // Every fixed text of the portal's pages, placeholders aside.
+        let portal: serde_json::Value =
+            serde_json::from_str(include_str!("../locales/zh-CN/portal.json")).unwrap();
+        for (key, text) in portal.as_object().unwrap() {
+            let text = text.as_str().unwrap();
+            let without_placeholders: String = text
+                .split("{{")
+                .enumerate()
+                .map(|(i, part)| {
+                    if i == 0 {
+                        part
+                    } else {
+                        part.split_once("}}").map_or("", |x| x.1)
+                    }
+                })
+                .collect();
+            assert!(zh(&without_placeholders), "portal.{key}: {text}");
         }
 
         let policy = Policy::default_policy();
@@ -635,7 +501,6 @@ mod tests {
             for f in fulfilled {
                 add(format!("order status {f:?}"), order_status(lang, "2", f));
             }
-            add("time left".to_owned(), time_left(lang, within));
 
             for (what, text) in &texts {
                 assert!(!text.trim().is_empty(), "{lang:?} {what}: empty");

@@ -52,6 +52,9 @@ const MOUNT_ID: &str = "aftersales-portal";
 fn main() {
     use wasm_bindgen::JsCast;
 
+    // Readable panic messages in development builds; release builds leave the
+    // hook (and its formatting code) out of the size budget.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     let Some(root) = web_sys::window()
         .and_then(|w| w.document())

@@ -24,6 +24,19 @@ enum LookupError {
     Offline,
 }
 
+impl LookupError {
+    /// A stable id for tests and styling.
+    fn code(self) -> &'static str {
+        match self {
+            LookupError::Missing => "missing",
+            LookupError::NotFound => "not_found",
+            LookupError::RateLimited => "rate_limited",
+            LookupError::Unavailable => "unavailable",
+            LookupError::Offline => "offline",
+        }
+    }
+}
+
 fn lookup_message(l: Lang, e: LookupError) -> &'static str {
     match e {
         LookupError::Missing => tr!(l, portal.lookup_missing),
@@ -153,41 +166,29 @@ pub fn OrderPage(request: RequestType, number: Option<String>) -> impl IntoView 
         view! {
             <form class="asp-form" on:submit=submit novalidate>
                 <h3 class="asp-sub">{text(|l| tr!(l, portal.lookup_title))}</h3>
-                <div class="asp-field">
-                    <label for="asp-order-number">{text(|l| tr!(l, portal.order_number))}</label>
-                    <input
-                        id="asp-order-number"
-                        name="order"
-                        autocomplete="off"
-                        autocapitalize="characters"
-                        spellcheck="false"
-                        prop:value=move || number.get()
-                        on:input=move |ev| number.set(event_target_value(&ev))
-                    />
-                </div>
-                <div class="asp-field">
-                    <label for="asp-order-phone">{text(|l| tr!(l, portal.order_phone))}</label>
-                    <input
-                        id="asp-order-phone"
-                        name="phone"
-                        type="tel"
-                        inputmode="tel"
-                        autocomplete="tel"
-                        aria-describedby="asp-order-phone-hint"
-                        prop:value=move || phone.get()
-                        on:input=move |ev| phone.set(event_target_value(&ev))
-                    />
-                    <p class="asp-hint" id="asp-order-phone-hint">
-                        {text(|l| tr!(l, portal.order_phone_hint))}
-                    </p>
-                </div>
+                {input_field(
+                    "asp-order-number".into(),
+                    label(|l| tr!(l, portal.order_number)),
+                    TEXT,
+                    number,
+                    None,
+                    Signal::derive(|| None),
+                )}
+                {input_field(
+                    "asp-order-phone".into(),
+                    label(|l| tr!(l, portal.order_phone)),
+                    PHONE,
+                    phone,
+                    Some(label(|l| tr!(l, portal.order_phone_hint))),
+                    Signal::derive(|| None),
+                )}
                 <div aria-live="polite" class="asp-live">
                     {move || {
                         error
                             .get()
                             .map(|e| {
                                 view! {
-                                    <p class="asp-error" data-error=format!("{e:?}")>
+                                    <p class="asp-error" data-error=e.code()>
                                         {move || lookup_message(l(), e)}
                                     </p>
                                 }
@@ -445,6 +446,60 @@ fn kind_hint(l: Lang, id: &str) -> &'static str {
     }
 }
 
+/// How an input is typed: `type`, `inputmode` and `autocomplete`.
+#[derive(Clone, Copy)]
+pub struct InputKind(pub &'static str, pub &'static str, pub &'static str);
+
+pub const TEXT: InputKind = InputKind("text", "text", "off");
+pub const PHONE: InputKind = InputKind("tel", "tel", "tel");
+pub const WHEN: InputKind = InputKind("datetime-local", "none", "off");
+pub const COUNT: InputKind = InputKind("number", "numeric", "off");
+pub const AMOUNT: InputKind = InputKind("text", "decimal", "off");
+
+/// A labelled input with its hint and error message, wired for assistive
+/// technology (`aria-invalid`, `aria-describedby`). Every field of every form is
+/// drawn by this one function, so its view code is compiled once (WASM size).
+pub fn input_field(
+    id: String,
+    label: Signal<String>,
+    kind: InputKind,
+    value: RwSignal<String>,
+    hint: Option<Signal<String>>,
+    error: Signal<Option<&'static str>>,
+) -> AnyView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = if hint.is_some() {
+        format!("{hint_id} {error_id}")
+    } else {
+        error_id.clone()
+    };
+    view! {
+        <div class="asp-field">
+            <label for=id.clone()>{move || label.get()}</label>
+            <input
+                id=id
+                type=kind.0
+                inputmode=kind.1
+                autocomplete=kind.2
+                aria-invalid=move || error.get().map(|_| "true")
+                aria-describedby=described
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            {hint.map(|h| view! { <p class="asp-hint" id=hint_id>{move || h.get()}</p> })}
+            <p class="asp-error" id=error_id>{move || error.get()}</p>
+        </div>
+    }
+    .into_any()
+}
+
+/// A fixed label that follows the language, for [`input_field`].
+fn label(f: fn(Lang) -> &'static str) -> Signal<String> {
+    let t = text(f);
+    Signal::derive(move || t().to_owned())
+}
+
 #[component]
 pub fn ManualPage(request: RequestType) -> impl IntoView {
     let portal = expect_context::<Portal>();
@@ -496,33 +551,11 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
     };
     let items = RwSignal::new(rows);
     let errors: RwSignal<Vec<FieldError>> = RwSignal::new(Vec::new());
-    let error_for = move |field: String| {
-        move || {
-            errors.with(|es| {
-                es.iter()
-                    .find(|e| e.field() == field)
-                    .map(|e| {
-                        let e = e.clone();
-                        view! {
-                            <p class="asp-error" id=format!("{field}-error")>{move || e.message(l())}</p>
-                        }
-                    })
-            })
-        }
-    };
-    let invalid = move |field: &'static str| {
-        move || {
-            errors
-                .with(|es| es.iter().any(|e| e.field() == field))
-                .then_some("true")
-        }
-    };
-    let max_now = move || {
-        format::local_datetime_value(portal.policy.with_value(|p| {
-            p.time_zone
-                .localize(portal.clock.get_untracked())
-                .unwrap_or(portal.clock.get_untracked())
-        }))
+    let error_for = move |field: String| -> Signal<Option<&'static str>> {
+        Signal::derive(move || {
+            let l = portal.lang.get();
+            errors.with(|es| es.iter().find(|e| e.field() == field).map(|e| e.message(l)))
+        })
     };
 
     let currency_for_submit = currency.clone();
@@ -594,29 +627,22 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
                     (n > 0).then(|| view! { <p class="asp-error-summary" role="alert">{text(|l| tr!(l, portal.error_summary))}</p> })
                 }}
             </div>
-            <div class="asp-field">
-                <label for="asp-manual-number">{text(|l| tr!(l, portal.order_number_optional))}</label>
-                <input
-                    id="asp-manual-number"
-                    autocomplete="off"
-                    prop:value=move || number.get()
-                    on:input=move |ev| number.set(event_target_value(&ev))
-                />
-            </div>
-            <div class="asp-field">
-                <label for="asp-ordered-at">{text(|l| tr!(l, portal.ordered_at))}</label>
-                <input
-                    id="asp-ordered-at"
-                    type="datetime-local"
-                    required
-                    max=max_now
-                    aria-invalid=invalid("asp-ordered-at")
-                    aria-describedby="asp-ordered-at-error"
-                    prop:value=move || ordered_at.get()
-                    on:input=move |ev| ordered_at.set(event_target_value(&ev))
-                />
-                {error_for("asp-ordered-at".into())}
-            </div>
+            {input_field(
+                "asp-manual-number".into(),
+                label(|l| tr!(l, portal.order_number_optional)),
+                TEXT,
+                number,
+                None,
+                error_for(String::new()),
+            )}
+            {input_field(
+                "asp-ordered-at".into(),
+                label(|l| tr!(l, portal.ordered_at)),
+                WHEN,
+                ordered_at,
+                None,
+                error_for("asp-ordered-at".into()),
+            )}
             <fieldset class="asp-field">
                 <legend>{text(|l| tr!(l, portal.fulfilment))}</legend>
                 <div class="asp-pills asp-pills-wide">
@@ -625,30 +651,25 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
                     {state_option("picked_up", |l| tr!(l, portal.fulfilment_picked_up))}
                 </div>
             </fieldset>
-            {move || (state.get() != "pending").then(|| view! {
-                <div class="asp-field">
-                    <label for="asp-fulfilled-at">
-                        {move || {
-                            if state.get() == "picked_up" {
-                                tr!(l(), portal.picked_up_at)
-                            } else {
-                                tr!(l(), portal.delivered_at)
-                            }
-                        }}
-                    </label>
-                    <input
-                        id="asp-fulfilled-at"
-                        type="datetime-local"
-                        required
-                        max=max_now
-                        aria-invalid=invalid("asp-fulfilled-at")
-                        aria-describedby="asp-fulfilled-at-error"
-                        prop:value=move || fulfilled_at.get()
-                        on:input=move |ev| fulfilled_at.set(event_target_value(&ev))
-                    />
-                    {error_for("asp-fulfilled-at".into())}
-                </div>
-            })}
+            {move || {
+                (state.get() != "pending")
+                    .then(|| {
+                        input_field(
+                            "asp-fulfilled-at".into(),
+                            Signal::derive(move || {
+                                if state.get() == "picked_up" {
+                                    tr!(l(), portal.picked_up_at).to_owned()
+                                } else {
+                                    tr!(l(), portal.delivered_at).to_owned()
+                                }
+                            }),
+                            WHEN,
+                            fulfilled_at,
+                            None,
+                            error_for("asp-fulfilled-at".into()),
+                        )
+                    })
+            }}
             <h3 class="asp-sub">{text(|l| tr!(l, portal.items_title))}</h3>
             // A plain list rather than <For>: rows only come and go on add/remove
             // (typing updates each row's own signals), and <For> costs ~7 KB of WASM.
@@ -664,26 +685,17 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
                     let position = move || {
                         items.with(|rows| rows.iter().position(|r| r.key == k).unwrap_or(0) + 1)
                     };
-                    let field_invalid = move |f: &'static str| {
-                        let field = format!("asp-item-{k}-{f}");
-                        move || errors.with(|es| es.iter().any(|e| e.field() == field)).then_some("true")
-                    };
                     view! {
                         <fieldset class="asp-item" data-item=k>
                             <legend>{move || format!("{} {}", tr!(l(), portal.item), position())}</legend>
-                            <div class="asp-field">
-                                <label for=id("name")>{text(|l| tr!(l, portal.item_name))}</label>
-                                <input
-                                    id=id("name")
-                                    required
-                                    maxlength="100"
-                                    aria-invalid=field_invalid("name")
-                                    aria-describedby=format!("{}-error", id("name"))
-                                    prop:value=move || row.name.get()
-                                    on:input=move |ev| row.name.set(event_target_value(&ev))
-                                />
-                                {error_for(id("name"))}
-                            </div>
+                            {input_field(
+                                id("name"),
+                                label(|l| tr!(l, portal.item_name)),
+                                TEXT,
+                                row.name,
+                                None,
+                                error_for(id("name")),
+                            )}
                             <div class="asp-field">
                                 <label for=id("kind")>{text(|l| tr!(l, portal.item_kind))}</label>
                                 <select
@@ -711,37 +723,24 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
                                 </p>
                             </div>
                             <div class="asp-row">
-                                <div class="asp-field">
-                                    <label for=id("quantity")>{text(|l| tr!(l, portal.item_quantity))}</label>
-                                    <input
-                                        id=id("quantity")
-                                        type="number"
-                                        inputmode="numeric"
-                                        min="1"
-                                        max="999"
-                                        required
-                                        aria-invalid=field_invalid("quantity")
-                                        aria-describedby=format!("{}-error", id("quantity"))
-                                        prop:value=move || row.quantity.get()
-                                        on:input=move |ev| row.quantity.set(event_target_value(&ev))
-                                    />
-                                    {error_for(id("quantity"))}
-                                </div>
-                                <div class="asp-field">
-                                    <label for=id("price")>
-                                        {move || tr!(l(), portal.item_price, currency = currency.clone()).to_string()}
-                                    </label>
-                                    <input
-                                        id=id("price")
-                                        inputmode="decimal"
-                                        required
-                                        aria-invalid=field_invalid("price")
-                                        aria-describedby=format!("{}-error", id("price"))
-                                        prop:value=move || row.price.get()
-                                        on:input=move |ev| row.price.set(event_target_value(&ev))
-                                    />
-                                    {error_for(id("price"))}
-                                </div>
+                                {input_field(
+                                    id("quantity"),
+                                    label(|l| tr!(l, portal.item_quantity)),
+                                    COUNT,
+                                    row.quantity,
+                                    None,
+                                    error_for(id("quantity")),
+                                )}
+                                {input_field(
+                                    id("price"),
+                                    Signal::derive(move || {
+                                        tr!(l(), portal.item_price, currency = currency.clone()).to_string()
+                                    }),
+                                    AMOUNT,
+                                    row.price,
+                                    None,
+                                    error_for(id("price")),
+                                )}
                             </div>
                             {move || {
                                 items

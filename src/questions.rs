@@ -113,10 +113,13 @@ pub fn ItemsPage(request: RequestType) -> impl IntoView {
     }
 }
 
+/// One answer of a question: its value and its text.
+type Choice<T> = (T, fn(Lang) -> &'static str);
+
 /// A question answered by one tap: each choice is a large button.
 #[component]
 fn Choices<T: Copy + Send + Sync + 'static>(
-    choices: Vec<(T, fn(Lang) -> &'static str)>,
+    choices: Vec<Choice<T>>,
     on_choose: Callback<T>,
 ) -> impl IntoView {
     let portal = expect_context::<Portal>();

@@ -1,20 +1,25 @@
-// Browser tests of the built portal (dist/), with Debian's Chromium through
-// playwright-core. Run with tests/e2e/run.sh after scripts/build-portal.sh.
+// Browser tests of the customer self-check, end to end against the real server
+// (target/debug/aftersales-server serving dist/ and the API on a fresh SQLite file
+// with its demo orders), in Debian's Chromium through playwright-core.
+// Run with tests/e2e/run.sh after scripts/build-portal.sh.
 //
-// The page's clock is fixed (page.clock) so that the demo orders, which are placed
-// relative to "now", give deterministic deadlines and fees.
+// The page's clock starts at a fixed instant so that the portal's demo orders,
+// placed relative to "now", give deterministic deadlines, fees and countdowns.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const DIST = path.resolve(process.env.PORTAL_DIST ?? path.join(here, '../../dist'));
+const ROOT = path.resolve(here, '../..');
+const DIST = path.resolve(process.env.PORTAL_DIST ?? path.join(ROOT, 'dist'));
+const SERVER_BIN = process.env.AFTERSALES_SERVER ?? path.join(ROOT, 'target/debug/aftersales-server');
 const ARTIFACTS = path.join(here, 'artifacts');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -24,48 +29,51 @@ const NOW = new Date('2026-11-22T10:00:00+08:00');
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-};
-
-/** A static server for dist/, on 127.0.0.1 and a free port. */
-async function serveDist() {
-  await stat(path.join(DIST, 'index.html')).catch(() => {
-    throw new Error(`no built portal in ${DIST}: run scripts/build-portal.sh first`);
+/** Starts the real server on a free port with a fresh database; resolves when it listens. */
+export async function startServer() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'aftersales-e2e-'));
+  const child = spawn(
+    SERVER_BIN,
+    [
+      'serve',
+      '--static-dir', DIST,
+      '--policy', path.join(ROOT, 'public/policy.json'),
+      '--database-url', `sqlite://${path.join(dir, 'e2e.db')}`,
+      '--port', '0',
+      '--store-name', '示例家居',
+      '--log-format', 'json',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'info' } },
+  );
+  const base = await new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk) => {
+      seen += chunk;
+      const m = seen.match(/"addr":"([^"]+)"/);
+      if (m) resolve(`http://${m[1]}/`);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${seen}`)));
+    setTimeout(() => reject(new Error(`server did not start: ${seen}`)), 30_000);
   });
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url, 'http://localhost');
-    const rel = decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html';
-    const file = path.resolve(DIST, rel);
-    if (!file.startsWith(DIST + path.sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, {
-        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-        'cache-control': 'no-store',
-      });
-      res.end(body);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, base: `http://127.0.0.1:${server.address().port}/` };
+  return {
+    base,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 let browser;
 let server;
-let base;
 
 before(async () => {
-  ({ server, base } = await serveDist());
+  server = await startServer();
   await mkdir(ARTIFACTS, { recursive: true });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -83,112 +91,119 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await server?.stop();
 });
 
-/** A fresh page (own storage) with the browser language and the clock fixed. */
-async function openPortal(locale, viewport = PHONE) {
-  const context = await browser.newContext({ locale, viewport });
+/** A fresh context (own storage) with the browser language and the clock set. */
+async function open(locale, { viewport = PHONE, hash = '', serviceWorkers = 'block' } = {}) {
+  const context = await browser.newContext({ locale, viewport, serviceWorkers });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await page.clock.setFixedTime(NOW);
-  await page.goto(base);
-  await page.locator('.asp-orders input').first().waitFor();
+  await page.clock.install({ time: NOW });
+  await page.goto(server.base + hash);
+  await page.locator('#asp-page-title').waitFor();
   return { page, context, errors };
 }
 
-/** Picks a demo order and a request, presses the check button, reads the result. */
-async function runCheck(page, order, request, reason) {
-  // Clear any previous result so that waiting below sees the new one.
-  await page.locator(`input[name="asp-order"][value="${order}"]`).check();
-  await page.locator('input[name="asp-order"]:not(:checked)').first().check();
-  await page.locator(`input[name="asp-order"][value="${order}"]`).check();
-  await page.locator(`input[name="asp-request"][value="${request}"]`).check();
-  if (reason) await page.locator(`input[name="asp-reason"][value="${reason}"]`).check();
-  await page.locator('.asp-submit').click();
-  const result = page.locator('.asp-result');
-  // The decision is announced: it is rendered inside the polite live region.
-  await result.locator('[aria-live="polite"] .asp-decision').waitFor();
-  const facts = {};
-  for (const row of await result.locator('.asp-fact').all()) {
-    facts[(await row.locator('dt').innerText()).trim()] = (await row.locator('dd').innerText()).trim();
-  }
-  return {
-    clause: await result.locator('.asp-decision').getAttribute('data-clause'),
-    headline: (await result.locator('.asp-headline').innerText()).trim(),
-    why: (await result.locator('.asp-why').innerText()).trim(),
-    facts,
-    text: await result.innerText(),
-  };
-}
-
-/** Runs axe-core on the page; returns violations as readable lines. */
+/** Runs axe-core on the page; returns the violations as readable lines. */
 async function axeViolations(page) {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
     // eslint-disable-next-line no-undef
     const r = await axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   });
-  return violations;
 }
 
-const CASES = {
+async function assertAccessible(page, where) {
+  assert.deepEqual(await axeViolations(page), [], `axe violations on ${where}`);
+}
+
+const title = (page) => page.locator('#asp-page-title').innerText();
+
+/** Start → request → a demo order. */
+async function chooseDemo(page, request, order) {
+  await page.locator(`a.asp-choice[data-request="${request}"]`).click();
+  await page.locator('.asp-demo > summary').click();
+  await page.locator(`button.asp-demo-order[data-order="${order}"]`).click();
+}
+
+/** Taps the n-th one-tap answer (0-based) of the question page now shown. */
+async function answer(page, n) {
+  const before = page.url();
+  await page.locator('.asp-answer-button').nth(n).click();
+  await page.waitForURL((u) => u.toString() !== before);
+}
+
+/** Answers every remaining question with the n-th choice until the answer page. */
+async function answerAll(page, n) {
+  const asked = [];
+  while (!page.url().endsWith('/answer')) {
+    asked.push(decodeURIComponent(page.url().split('#/')[1]));
+    await answer(page, n);
+  }
+  return asked;
+}
+
+async function readDecision(page) {
+  const decision = page.locator('.asp-result [aria-live="polite"] .asp-decision');
+  await decision.waitFor();
+  const facts = {};
+  for (const row of await page.locator('.asp-fact').all()) {
+    facts[(await row.locator('dt').innerText()).trim()] = (await row.locator('dd').innerText()).trim();
+  }
+  return {
+    clause: await decision.getAttribute('data-clause'),
+    outcome: await decision.getAttribute('data-outcome'),
+    headline: (await page.locator('.asp-headline').innerText()).trim(),
+    why: (await page.locator('.asp-why').innerText()).trim(),
+    facts,
+    text: await page.locator('.asp-page').innerText(),
+  };
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+const WORDS = {
   'zh-CN': {
     lang: 'zh-CN',
-    button: 'English',
-    free: {
-      headline: '您可以无偿取消此订单。',
-      why: '所有非顾客定制的产品订单，可以在下单48小时内无偿取消。',
-      fee: ['退单费', '无'],
-      refund: ['退款', '¥5,999.00'],
-      deadline: ['无偿取消截止', '2026年11月24日（星期二）05:00'],
-      left: '还剩1天19小时',
-      zone: '门店时间（Asia/Shanghai，UTC+8）',
-    },
-    fee: {
-      headline: '您可以取消此订单，但需支付退单费。',
-      why: '下单48小时后取消订单需支付不少于销售价格10%的退单费。',
-      fee: ['退单费', '¥249.90'],
-      refund: ['退款', '¥2,249.10'],
-    },
-    custom: { headline: '此订单不能取消。', why: '特殊订单不可取消' },
-    ret: {
-      headline: '您可以退货。',
-      why: '如果商品完好，可凭所有原始票据在7日之内予以退货',
-      refund: ['退款', '¥1,299.00'],
-      deadline: ['退货截止', '2026年11月26日（星期四）24:00'],
-      docs: ['收据或发票', '提货单或收货单'],
-    },
+    other: 'English',
+    start: '您需要什么帮助？',
+    cancelFree: '您可以无偿取消此订单。',
+    countdown: '无偿取消还剩',
+    refund: ['退款', '¥5,999.00'],
+    deadline: ['无偿取消截止', '2026年11月24日（星期二）05:00'],
+    returnOk: '您可以退货。',
+    docs: ['收据或发票', '提货单或收货单'],
+    questions: ['商品是否完好', '收据或发票', '提货单或收货单'],
+    inspection: '我们会先安排维修人员实地检测',
+    warranty: '我们可以为您维修，商品在保修期内。',
+    complaint: '我们会受理您的投诉并尽快回应。',
+    firstResponse: '首次回应：15分钟内',
+    expired: '退货期限（7天）已过',
+    switchRepair: '改为申请维修',
   },
   'en-US': {
     lang: 'en',
-    button: '中文',
-    free: {
-      headline: 'You can cancel this order free of charge.',
-      why: 'Any order that is not custom-made can be cancelled free of charge within 48 hours of ordering.',
-      fee: ['Cancellation fee', 'None'],
-      refund: ['Refund', '¥5,999.00'],
-      deadline: ['Free cancellation until', 'Tue 24 Nov 2026, 05:00'],
-      left: '1 day 19 hours left',
-      zone: 'Store time (Asia/Shanghai, UTC+8)',
-    },
-    fee: {
-      headline: 'You can cancel this order, but a cancellation fee applies.',
-      why: 'at least 10% of the sale price',
-      fee: ['Cancellation fee', '¥249.90'],
-      refund: ['Refund', '¥2,249.10'],
-    },
-    custom: { headline: 'This order cannot be cancelled.', why: 'Custom orders cannot be cancelled' },
-    ret: {
-      headline: 'You can return this item.',
-      why: 'within 7 days',
-      refund: ['Refund', '¥1,299.00'],
-      deadline: ['Return by', 'Thu 26 Nov 2026, 24:00'],
-      docs: ['Receipt or invoice', 'Pickup slip or delivery note'],
-    },
+    other: '中文',
+    start: 'What do you need?',
+    cancelFree: 'You can cancel this order free of charge.',
+    countdown: 'Free cancellation ends in',
+    refund: ['Refund', '¥5,999.00'],
+    deadline: ['Free cancellation until', 'Tue 24 Nov 2026, 05:00'],
+    returnOk: 'You can return this item.',
+    docs: ['Receipt or invoice', 'Pickup slip or delivery note'],
+    questions: ['Are the goods intact', 'receipt or invoice', 'pickup slip or delivery note'],
+    inspection: 'A technician will inspect the item first',
+    warranty: 'We can repair this item; it is under warranty.',
+    complaint: 'We will take up your complaint and respond quickly.',
+    firstResponse: 'First response within 15 minutes',
+    expired: 'The 7-day return period has ended',
+    switchRepair: 'Ask for: Repair',
   },
 };
 
@@ -197,61 +212,131 @@ function assertFact(facts, [label, value]) {
   assert.ok(facts[label].startsWith(value), `${label}: "${facts[label]}" should start with "${value}"`);
 }
 
-for (const [locale, want] of Object.entries(CASES)) {
-  describe(`portal in ${locale}`, () => {
-    test('shows decisions for a free cancel, a fee cancel, a custom order and a return', async () => {
-      const { page, context, errors } = await openPortal(locale);
+for (const [locale, w] of Object.entries(WORDS)) {
+  describe(`self-check on a phone in ${locale}`, () => {
+    test('cancel: free within the window, with the refund, deadline and a live countdown', async () => {
+      const { page, context, errors } = await open(locale);
       try {
-        assert.equal(await page.locator('.asp').getAttribute('lang'), want.lang);
-        assert.equal(await page.locator('html').getAttribute('lang'), want.lang);
+        assert.equal(await page.locator('.asp').getAttribute('lang'), w.lang);
+        assert.equal(await page.locator('html').getAttribute('lang'), w.lang);
+        assert.equal(await title(page), w.start);
+        await assertAccessible(page, 'start');
+        await shot(page, `phone-${locale}-1-start`);
 
-        const free = await runCheck(page, 'SO-24001', 'cancel');
-        assert.equal(free.clause, 'cancel.free');
-        assert.equal(free.headline, want.free.headline);
-        assert.ok(free.why.includes(want.free.why), free.why);
-        assertFact(free.facts, want.free.fee);
-        assertFact(free.facts, want.free.refund);
-        assertFact(free.facts, want.free.deadline);
-        assert.ok(free.facts[want.free.deadline[0]].includes(want.free.zone), free.facts[want.free.deadline[0]]);
-        assert.ok(free.facts[want.free.deadline[0]].includes(want.free.left));
-        await page.screenshot({ path: path.join(ARTIFACTS, `phone-${locale}-cancel-free.png`), fullPage: true });
-        await page.locator('.asp-result').screenshot({ path: path.join(ARTIFACTS, `phone-${locale}-cancel-free-result.png`) });
+        await page.locator('a.asp-choice[data-request="cancel"]').click();
+        await page.locator('.asp-demo > summary').click();
+        await assertAccessible(page, 'order step');
+        await shot(page, `phone-${locale}-2-order`);
+        await page.locator('button.asp-demo-order[data-order="SO-24001"]').click();
 
-        const fee = await runCheck(page, 'SO-24002', 'cancel');
-        assert.equal(fee.clause, 'cancel.fee');
-        assert.equal(fee.headline, want.fee.headline);
-        assert.ok(fee.why.includes(want.fee.why), fee.why);
-        assertFact(fee.facts, want.fee.fee);
-        assertFact(fee.facts, want.fee.refund);
-
-        const custom = await runCheck(page, 'SO-24004', 'cancel');
-        assert.equal(custom.clause, 'cancel.custom_order');
-        assert.equal(custom.headline, want.custom.headline);
-        assert.ok(custom.why.includes(want.custom.why), custom.why);
-        assert.deepEqual(custom.facts, {});
-
-        const ret = await runCheck(page, 'SO-24003', 'return', 'changed_mind');
-        assert.equal(ret.clause, 'return.within_window');
-        assert.equal(ret.headline, want.ret.headline);
-        assert.ok(ret.why.includes(want.ret.why), ret.why);
-        assertFact(ret.facts, want.ret.refund);
-        assertFact(ret.facts, want.ret.deadline);
-        for (const doc of want.ret.docs) assert.ok(ret.text.includes(doc), `documents: ${doc}`);
-        await page.screenshot({ path: path.join(ARTIFACTS, `phone-${locale}-return.png`), fullPage: true });
-
+        // One line, no questions for a cancellation: straight to the answer.
+        await page.waitForURL(/#\/cancel\/answer$/);
+        const d = await readDecision(page);
+        assert.equal(d.clause, 'cancel.free');
+        assert.equal(d.headline, w.cancelFree);
+        assertFact(d.facts, w.refund);
+        assertFact(d.facts, w.deadline);
+        const countdown = page.locator('.asp-countdown');
+        assert.ok((await countdown.innerText()).includes(w.countdown), await countdown.innerText());
+        assert.equal(Number(await countdown.getAttribute('data-seconds-left')), 43 * 3600);
+        assert.equal(await page.locator('[data-action="file"]').count(), 1);
+        await assertAccessible(page, 'answer');
+        await shot(page, `phone-${locale}-4-answer-cancel`);
         assert.deepEqual(errors, []);
       } finally {
         await context.close();
       }
     });
 
-    test('has no axe violations, and looks right on a desktop', async () => {
-      const { page, context } = await openPortal(locale, DESKTOP);
+    test('return: asks only the questions the answer depends on, then lists the documents', async () => {
+      const { page, context, errors } = await open(locale);
       try {
-        await runCheck(page, 'SO-24003', 'return', 'changed_mind');
-        await page.screenshot({ path: path.join(ARTIFACTS, `desktop-${locale}-return.png`), fullPage: true });
-        const violations = await axeViolations(page);
-        assert.deepEqual(violations, []);
+        await chooseDemo(page, 'return', 'SO-24003');
+        await page.waitForURL(/#\/return\/reason$/);
+        await answer(page, 1); // another reason (not a defect)
+        assert.ok((await title(page)).includes(w.questions[0]), await title(page));
+        assert.equal(await page.locator('.asp-answer-button').count(), 3, 'yes / no / I don\'t know');
+        await assertAccessible(page, 'question');
+        await shot(page, `phone-${locale}-3-question`);
+        const asked = await answerAll(page, 0);
+        assert.deepEqual(asked, [
+          'return/ask/goods_intact',
+          'return/ask/document:receipt_or_invoice',
+          'return/ask/document:pickup_slip_or_delivery_note',
+        ]);
+        const d = await readDecision(page);
+        assert.equal(d.clause, 'return.within_window');
+        assert.equal(d.headline, w.returnOk);
+        const docs = await page.locator('.asp-docs .asp-check').allInnerTexts();
+        assert.deepEqual(docs.map((t) => t.trim()), w.docs);
+        await page.locator('.asp-docs input').first().check();
+        await assertAccessible(page, 'return answer');
+        await shot(page, `phone-${locale}-5-answer-return`);
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    });
+
+    test('exchange for a defect: inspection first', async () => {
+      const { page, context, errors } = await open(locale);
+      try {
+        await chooseDemo(page, 'exchange', 'SO-24003');
+        await answer(page, 0); // a quality defect
+        await answerAll(page, 2); // "I don't know" to whatever is still asked
+        const d = await readDecision(page);
+        assert.equal(d.clause, 'return.quality_inspection');
+        assert.ok(d.headline.startsWith(w.inspection), d.headline);
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    });
+
+    test('repair under warranty, and a complaint with its response times', async () => {
+      const { page, context, errors } = await open(locale);
+      try {
+        await chooseDemo(page, 'repair', 'SO-24008');
+        let d = await readDecision(page);
+        assert.equal(d.clause, 'repair.warranty');
+        assert.equal(d.headline, w.warranty);
+
+        await page.goto(`${server.base}#/`);
+        await chooseDemo(page, 'complaint', 'SO-24001');
+        await page.waitForURL(/#\/complaint\/about$/);
+        await answer(page, 0); // about the service
+        d = await readDecision(page);
+        assert.equal(d.clause, 'complaint.service');
+        assert.equal(d.headline, w.complaint);
+        assert.ok(d.text.includes(w.firstResponse), d.text);
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    });
+
+    test('a refused return offers repair as a one-tap switch', async () => {
+      const { page, context, errors } = await open(locale);
+      try {
+        await chooseDemo(page, 'return', 'SO-24008');
+        await answer(page, 1);
+        let d = await readDecision(page);
+        assert.equal(d.clause, 'return.window_expired');
+        assert.equal(d.outcome, 'refused');
+        assert.ok(d.why.includes(w.expired), d.why);
+        assert.equal(await page.locator('[data-action="file"]').count(), 0);
+        const alt = page.locator('[data-alternative="repair"]');
+        assert.equal((await alt.innerText()).trim(), w.switchRepair);
+        await shot(page, `phone-${locale}-6-refused`);
+        await alt.click();
+        await page.waitForURL(/#\/repair\/answer$/);
+        d = await readDecision(page);
+        assert.equal(d.clause, 'repair.warranty');
+        // The back button returns to the refused return.
+        await page.goBack();
+        await page.waitForURL(/#\/return\/answer$/);
+        assert.equal((await readDecision(page)).clause, 'return.window_expired');
+        assert.deepEqual(errors, []);
       } finally {
         await context.close();
       }
@@ -259,121 +344,143 @@ for (const [locale, want] of Object.entries(CASES)) {
   });
 }
 
-describe('other requests', () => {
-  test('a refused cancel offers the return instead, and the return is checked', async () => {
-    const { page, context, errors } = await openPortal('en-US');
+describe('self-check behaviour', () => {
+  test('a countdown that runs out while the page is open changes the answer', async () => {
+    const { page, context, errors } = await open('en-US');
     try {
-      const refused = await runCheck(page, 'SO-24003', 'cancel');
-      assert.equal(refused.clause, 'cancel.already_fulfilled');
-      assert.equal(refused.headline, 'This order cannot be cancelled.');
-      await page.screenshot({ path: path.join(ARTIFACTS, 'phone-en-US-refused.png'), fullPage: true });
-      await page.locator('.asp-alternatives button', { hasText: 'Return' }).click();
-      await page.locator('.asp-decision[data-clause="return.within_window"]').waitFor();
-      assert.ok(await page.locator('input[name="asp-request"][value="return"]').isChecked());
+      await chooseDemo(page, 'cancel', 'SO-24001');
+      assert.equal((await readDecision(page)).clause, 'cancel.free');
+      // 43 hours left; jump to two minutes before the close.
+      await page.clock.fastForward('42:58:00');
+      await page.waitForFunction(() => Number(document.querySelector('.asp-countdown')?.dataset.secondsLeft) <= 120);
+      assert.match(await page.locator('.asp-countdown').innerText(), /Free cancellation ends in [12] min \d\d s/);
+      await page.clock.fastForward('02:05');
+      await page.locator('.asp-decision[data-clause="cancel.fee"]').waitFor();
+      assert.equal(await page.locator('.asp-countdown').count(), 0);
+      const d = await readDecision(page);
+      assertFact(d.facts, ['Cancellation fee', '¥599.90']);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
     }
   });
 
-  test('complaints, repairs and self-pickup returns', async () => {
-    const { page, context } = await openPortal('zh-CN');
+  test('order lookup through the backend, with a wrong phone refused', async () => {
+    const { page, context, errors } = await open('zh-CN', { hash: '#/return?order=DEMO-1001' });
     try {
-      await page.locator('input[name="asp-request"][value="complaint"]').check();
-      await page.locator('input[name="asp-about"][value="service"]').check();
-      const complaint = await runCheck(page, 'SO-24001', 'complaint');
-      assert.equal(complaint.clause, 'complaint.service');
-      assert.ok(complaint.text.includes('首次回应：15分钟内'), complaint.text);
-      assert.ok(complaint.text.includes('核实问题：30分钟内'), complaint.text);
-
-      const clearance = await runCheck(page, 'SO-24005', 'repair');
-      assert.equal(clearance.clause, 'repair.chargeable');
-      assertFact(clearance.facts, ['维修费用', '根据公司收费标准收取相应费用']);
-
-      const pickup = await runCheck(page, 'SO-24006', 'return', 'changed_mind');
-      assert.equal(pickup.clause, 'return.self_pickup');
-      assert.ok(pickup.why.includes('买方自取型产品在购货之日起7天内'), pickup.why);
-      assertFact(pickup.facts, ['退款', '¥900.00']);
-      assert.ok(pickup.text.includes('商品的原包装尚未打开'), pickup.text);
-      await page.locator('.asp-result').screenshot({ path: path.join(ARTIFACTS, 'phone-zh-CN-self-pickup-result.png') });
-
-      const quality = await runCheck(page, 'SO-24007', 'return', 'quality_defect');
-      assert.equal(quality.clause, 'return.quality_excluded');
+      // The deep link opens the order step with the number filled in.
+      assert.equal(await page.locator('#asp-order-number').inputValue(), 'DEMO-1001');
+      await page.locator('#asp-order-phone').fill('13900000000');
+      await page.locator('form.asp-form button[type="submit"]').click();
+      await page.locator('.asp-error[data-error="not_found"]').waitFor();
+      await page.locator('#asp-order-phone').fill('138 0013 8000');
+      await page.locator('form.asp-form button[type="submit"]').click();
+      await page.waitForURL((u) => !u.toString().endsWith('DEMO-1001'));
+      assert.ok(page.url().includes('#/return/'), page.url());
+      await answerAll(page, 1);
+      const d = await readDecision(page);
+      assert.ok(d.text.includes('DEMO-1001'), d.text);
+      assert.ok(d.clause.startsWith('return.'), d.clause);
+      assert.deepEqual(errors.filter((e) => !e.includes('404')), []);
     } finally {
       await context.close();
     }
   });
 
-  test('fits a 320px screen without horizontal scrolling', async () => {
+  test('a hand-entered order: errors named per field, then the answer', async () => {
+    const { page, context, errors } = await open('en-US', { hash: '#/return/manual' });
+    try {
+      await page.locator('button[type="submit"]').click();
+      await page.locator('.asp-error-summary').waitFor();
+      assert.equal(await page.locator('#asp-ordered-at').getAttribute('aria-invalid'), 'true');
+      await assertAccessible(page, 'manual form with errors');
+      await shot(page, 'phone-en-US-7-manual-errors');
+
+      await page.locator('#asp-ordered-at').fill('2026-11-20T09:30');
+      await page.locator('input[name="asp-fulfilment"][value="delivered"]').check();
+      await page.locator('#asp-fulfilled-at').fill('2026-11-21T15:00');
+      const item = page.locator('.asp-item').first();
+      await item.locator('input[id$="-name"]').fill('Three-seat sofa');
+      await item.locator('select').selectOption('regular');
+      await item.locator('input[id$="-price"]').fill('5,999');
+      await page.locator('button[type="submit"]').click();
+      await page.waitForURL(/#\/return\/reason$/);
+      await answer(page, 1);
+      await answerAll(page, 0);
+      const d = await readDecision(page);
+      assert.equal(d.clause, 'return.within_window');
+      assertFact(d.facts, ['Refund', '¥5,999.00']);
+      assertFact(d.facts, ['Return by', 'Sat 28 Nov 2026, 24:00']);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the language is switchable, kept after a reload, and deep links survive a reload', async () => {
+    const { page, context, errors } = await open('en-US');
+    try {
+      await chooseDemo(page, 'cancel', 'SO-24002');
+      assert.equal((await readDecision(page)).clause, 'cancel.fee');
+      await page.locator('.asp-lang').click();
+      await page.locator('.asp[lang="zh-CN"]').waitFor();
+      assert.equal((await readDecision(page)).headline, '您可以取消此订单，但需支付退单费。');
+      await page.reload();
+      await page.locator('.asp[lang="zh-CN"]').waitFor();
+      assert.equal((await readDecision(page)).clause, 'cancel.fee');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('desktop screenshots', async () => {
     for (const locale of ['zh-CN', 'en-US']) {
-      const { page, context } = await openPortal(locale, { width: 320, height: 640 });
+      const { page, context } = await open(locale, { viewport: DESKTOP });
       try {
-        await runCheck(page, 'SO-24001', 'cancel');
-        const width = await page.evaluate(() => document.documentElement.scrollWidth);
-        assert.ok(width <= 320, `${locale}: page is ${width}px wide`);
+        await shot(page, `desktop-${locale}-1-start`);
+        await chooseDemo(page, 'return', 'SO-24003');
+        await answer(page, 1);
+        await shot(page, `desktop-${locale}-3-question`);
+        await answerAll(page, 0);
+        await readDecision(page);
+        await shot(page, `desktop-${locale}-4-answer`);
+        await assertAccessible(page, `desktop answer ${locale}`);
       } finally {
         await context.close();
       }
     }
   });
-});
 
-describe('language and policy handling', () => {
-  test('the language switch changes every text and is remembered under aftersales:', async () => {
-    const { page, context } = await openPortal('zh-CN');
-    try {
-      await runCheck(page, 'SO-24001', 'cancel');
-      await page.locator('.asp-lang').click();
-      assert.equal(await page.locator('.asp').getAttribute('lang'), 'en');
-      assert.equal(
-        (await page.locator('.asp-headline').innerText()).trim(),
-        'You can cancel this order free of charge.',
-      );
-      const keys = await page.evaluate(() => Object.keys(localStorage));
-      assert.deepEqual(keys, ['aftersales:lang']);
-      assert.equal(await page.evaluate(() => localStorage.getItem('aftersales:lang')), 'en');
-      await page.reload();
-      await page.locator('.asp-orders input').first().waitFor();
-      assert.equal(await page.locator('.asp').getAttribute('lang'), 'en');
-      assert.equal((await page.locator('.asp-lang [lang]').innerText()).trim(), '中文');
-    } finally {
-      await context.close();
-    }
-  });
-
-  test('an invalid policy file is reported with its fields, in the customer language', async () => {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: PHONE });
-    const page = await context.newPage();
-    try {
-      const policy = JSON.parse(await readFile(path.join(DIST, 'policy.json'), 'utf8'));
-      policy.kinds.custom.cancel = 'maybe';
-      await page.route('**/policy.json', (route) =>
-        route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(policy) }),
-      );
-      await page.goto(base);
-      const alert = page.locator('.asp-alert');
-      await alert.waitFor();
-      const text = await alert.innerText();
-      assert.ok(text.includes('售后政策文件有误'), text);
-      assert.ok(text.includes('kinds.custom.cancel: unknown value "maybe"'), text);
-    } finally {
-      await context.close();
-    }
-  });
-
-  test('a missing policy file is reported', async () => {
+  test('after one visit the self-check works with no network', async () => {
+    const own = await startServer();
     const context = await browser.newContext({ locale: 'en-US', viewport: PHONE });
-    const page = await context.newPage();
     try {
-      await page.route('**/policy.json', (route) => route.fulfill({ status: 404, body: 'nope' }));
-      await page.goto(base);
-      const alert = page.locator('.asp-alert');
-      await alert.waitFor();
-      const text = await alert.innerText();
-      assert.ok(text.includes('could not be loaded'), text);
-      assert.ok(text.includes('404'), text);
+      const page = await context.newPage();
+      await page.clock.install({ time: NOW });
+      await page.goto(own.base);
+      await page.locator('#asp-page-title').waitFor();
+      await page.waitForFunction(async () => {
+        const reg = await navigator.serviceWorker.getRegistration();
+        return Boolean(reg?.active) && navigator.serviceWorker.controller !== null;
+      }, null, { timeout: 20_000 }).catch(async () => {
+        await page.reload();
+        await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+      });
+      await own.stop(); // the origin is gone: connections are refused
+      await page.reload();
+      await page.locator('#asp-page-title').waitFor();
+      await chooseDemo(page, 'cancel', 'SO-24001');
+      assert.equal((await readDecision(page)).clause, 'cancel.free');
+      // Looking an order up needs the network: the customer is told, not stuck.
+      await page.goto(`${own.base}#/return?order=DEMO-1001`);
+      await page.locator('#asp-order-phone').fill('13800138000');
+      await page.locator('form.asp-form button[type="submit"]').click();
+      await page.locator('.asp-error[data-error="offline"]').waitFor();
+      await shot(page, 'phone-en-US-8-offline-lookup');
     } finally {
       await context.close();
+      await own.stop();
     }
   });
 });

@@ -39,7 +39,7 @@ macro_rules! string_enum {
                 $name::parse(&text).ok_or_else(|| {
                     let expected: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
                     serde::de::Error::custom(format!(
-                        "unknown value {:?}, expected one of {}", text, expected.join(", ")
+                        "unknown value \"{}\", expected one of {}", text, expected.join(", ")
                     ))
                 })
             }

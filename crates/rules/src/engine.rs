@@ -94,7 +94,7 @@ pub fn check(policy: &Policy, case: &Case) -> Result<Decision, CaseError> {
         if order.lines[..i].iter().any(|l| l.id == line.id) {
             return Err(CaseError::new(
                 ErrorCode::DuplicateLineId,
-                format!("order.lines[{i}].id: {:?} is used by two lines", line.id),
+                format!("order.lines[{i}].id: \"{}\" is used by two lines", line.id),
             ));
         }
         if policy.kind(&line.kind).is_none() {
@@ -102,7 +102,7 @@ pub fn check(policy: &Policy, case: &Case) -> Result<Decision, CaseError> {
             return Err(CaseError::new(
                 ErrorCode::UnknownKind,
                 format!(
-                    "order.lines[{i}].kind: unknown product kind {:?} (expected one of {})",
+                    "order.lines[{i}].kind: unknown product kind \"{}\" (expected one of {})",
                     line.kind,
                     known.join(", ")
                 ),
@@ -143,7 +143,7 @@ pub fn check(policy: &Policy, case: &Case) -> Result<Decision, CaseError> {
             let Some(index) = order.lines.iter().position(|l| &l.id == id) else {
                 return Err(CaseError::new(
                     ErrorCode::UnknownLine,
-                    format!("request.lines[{i}]: the order has no line {id:?}"),
+                    format!("request.lines[{i}]: the order has no line \"{id}\""),
                 ));
             };
             if !picked.contains(&index) {

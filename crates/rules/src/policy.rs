@@ -379,7 +379,10 @@ impl<'a> Obj<'a> {
             err(
                 errors,
                 path,
-                format!("unknown value {s:?} (expected one of {})", names.join(", ")),
+                format!(
+                    "unknown value \"{s}\" (expected one of {})",
+                    names.join(", ")
+                ),
             );
         }
         found
@@ -481,7 +484,7 @@ impl<'a> Obj<'a> {
                 }
                 Some(s) if out.iter().any(|o| o.id == s.id) => {
                     ok = false;
-                    err(errors, p, format!("step {:?} listed twice", s.id));
+                    err(errors, p, format!("step \"{}\" listed twice", s.id));
                 }
                 Some(s) => out.push(s),
                 None => ok = false,
@@ -592,7 +595,7 @@ fn read_window(
                     err(
                         errors,
                         path,
-                        format!("unknown value {s:?} (expected one of packaging_unopened, goods_intact)"),
+                        format!("unknown value \"{s}\" (expected one of packaging_unopened, goods_intact)"),
                     );
                 }
                 f
@@ -648,7 +651,7 @@ fn read_policy(value: &Value, errors: &mut Vec<PolicyError>) -> Option<Policy> {
                 err(
                     errors,
                     "time_zone".into(),
-                    format!("unknown IANA time zone {name:?} (e.g. Asia/Shanghai)"),
+                    format!("unknown IANA time zone \"{name}\" (e.g. Asia/Shanghai)"),
                 );
             }
             z
