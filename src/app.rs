@@ -129,17 +129,21 @@ pub fn App(config: Config) -> impl IntoView {
     view! {
         <div class="asp" lang=move || lang.get().code() style=move || brand_now().style()>
             <header class="asp-header">
-                <a class="asp-home" href="#/">
-                    {move || {
-                        brand_now()
-                            .logo
-                            .map(|src| view! { <img class="asp-logo" src=src alt="" /> })
-                    }}
-                    <span class="asp-brand">
-                        <span class="asp-store">{move || brand_now().name(lang.get()).to_owned()}</span>
-                        <span class="asp-title">{text_in(lang, |l| tr!(l, portal.title))}</span>
-                    </span>
-                </a>
+                // The portal's one h1: the store and the service. A host page that
+                // embeds the portal keeps its own h1 above it.
+                <h1 class="asp-heading">
+                    <a class="asp-home" href="#/">
+                        {move || {
+                            brand_now()
+                                .logo
+                                .map(|src| view! { <img class="asp-logo" src=src alt="" /> })
+                        }}
+                        <span class="asp-brand">
+                            <span class="asp-store">{move || brand_now().name(lang.get()).to_owned()}</span>
+                            <span class="asp-title">{text_in(lang, |l| tr!(l, portal.title))}</span>
+                        </span>
+                    </a>
+                </h1>
                 <nav class="asp-nav" aria-label=text_in(lang, |l| tr!(l, portal.nav_label))>
                     <a class="asp-nav-link" href="#/requests">
                         {text_in(lang, |l| tr!(l, portal.my_requests))}

@@ -9,8 +9,6 @@
 //! scheme other than https, a colour that is not `#rrggbb`) is ignored with a
 //! console warning, never injected into the page.
 
-use serde::Deserialize;
-
 use crate::browser;
 use crate::i18n::Lang;
 
@@ -22,22 +20,6 @@ pub struct Brand {
     /// `#rrggbb`, and the text colour that reads on it (black or white, whichever
     /// has the higher contrast).
     pub accent: Option<(String, &'static str)>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct StoreFile {
-    name: Names,
-    logo: Option<String>,
-    accent: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Names {
-    #[serde(rename = "zh-CN")]
-    zh: String,
-    en: String,
 }
 
 impl Brand {
@@ -56,16 +38,24 @@ impl Brand {
     }
 
     pub fn parse(text: &str) -> Result<Brand, String> {
-        let file: StoreFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        let logo = file.logo.filter(|l| safe_url(l));
-        let accent = file
-            .accent
-            .as_deref()
+        // Read through serde_json::Value, which the policy loader links anyway: a
+        // derived deserializer would cost WASM bytes for three optional fields.
+        let file: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        if !file.is_object() {
+            return Err("the store file must be a JSON object".into());
+        }
+        let text_at = |path: &str| {
+            file.pointer(path)
+                .and_then(serde_json::Value::as_str)
+                .map(str::trim)
+        };
+        let logo = text_at("/logo").filter(|l| safe_url(l)).map(str::to_owned);
+        let accent = text_at("/accent")
             .and_then(rgb)
             .map(|c| (format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]), ink_on(c)));
         Ok(Brand {
-            name_zh: file.name.zh.trim().to_owned(),
-            name_en: file.name.en.trim().to_owned(),
+            name_zh: text_at("/name/zh-CN").unwrap_or_default().to_owned(),
+            name_en: text_at("/name/en").unwrap_or_default().to_owned(),
             logo,
             accent,
         })

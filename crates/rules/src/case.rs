@@ -81,12 +81,44 @@ pub struct Order {
     pub lines: Vec<OrderLine>,
 }
 
+/// `{"state": "pending"}`, `{"state": "delivered", "at": …}` or
+/// `{"state": "picked_up", "at": …}`. Read through [`FulfilmentFields`] rather than
+/// serde's internally tagged enums, whose buffering costs KBs of the portal's WASM.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(
+    tag = "state",
+    rename_all = "snake_case",
+    try_from = "FulfilmentFields"
+)]
 pub enum Fulfilment {
     Pending,
     Delivered { at: Timestamp },
     PickedUp { at: Timestamp },
+}
+
+/// The wire form of [`Fulfilment`], as read.
+#[derive(Deserialize)]
+pub struct FulfilmentFields {
+    state: String,
+    #[serde(default)]
+    at: Option<Timestamp>,
+}
+
+impl TryFrom<FulfilmentFields> for Fulfilment {
+    type Error = String;
+
+    fn try_from(f: FulfilmentFields) -> Result<Self, String> {
+        match (f.state.as_str(), f.at) {
+            ("pending", None) => Ok(Fulfilment::Pending),
+            ("pending", Some(_)) => Err("a pending order has no `at`".into()),
+            ("delivered", Some(at)) => Ok(Fulfilment::Delivered { at }),
+            ("picked_up", Some(at)) => Ok(Fulfilment::PickedUp { at }),
+            ("delivered" | "picked_up", None) => Err("missing field `at`".into()),
+            (other, _) => Err(format!(
+                "unknown variant `{other}`, expected one of `pending`, `delivered`, `picked_up`"
+            )),
+        }
+    }
 }
 
 impl Fulfilment {
