@@ -190,13 +190,17 @@ pub fn AnswerPage(request: RequestType) -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Some(Ok(d)) => decision_view(d, request, terms.get(), l, switch).into_any(),
+                        Some(Ok(d)) => decision_view(d, request, terms.get(), l, switch, true),
                     }
                 }}
             </div>
             // The countdown ticks every second outside the live region, so it is
             // not read out each second; a closing window changes the decision above.
             <Countdown request decision />
+            {move || match decision.get() {
+                Some(Ok(d)) => Some(decision_view(d, request, terms.get(), l(), switch, false)),
+                _ => None,
+            }}
         </section>
         <div class="asp-actions">
             {move || {
@@ -248,13 +252,17 @@ fn Countdown(
     }
 }
 
+/// The decision in two parts: the summary (outcome, reason, money, deadline),
+/// which the live region announces, and the details (documents, steps, promises,
+/// alternatives), which it does not; the countdown sits between them.
 fn decision_view(
     d: Decision,
     request: RequestType,
     terms: Terms,
     l: Lang,
     switch: Callback<RequestType>,
-) -> impl IntoView {
+    summary: bool,
+) -> AnyView {
     let portal = expect_context::<Portal>();
     let zone = portal.policy.with_value(|p| p.time_zone.clone());
     let deadline = d.deadline.map(|dl| {
@@ -306,7 +314,8 @@ fn decision_view(
     let docs = d.documents_to_bring.clone();
     let alternatives = d.alternatives.clone();
 
-    view! {
+    if summary {
+        return view! {
         <div class=tone(d.outcome) data-outcome=d.outcome.as_str() data-clause=d.clause.as_str()>
             <p class="asp-headline">{i18n::headline(l, d.outcome, d.clause, request)}</p>
             <p class="asp-why">
@@ -344,6 +353,10 @@ fn decision_view(
                     </dl>
                 }
             })}
+        }
+        .into_any();
+    }
+    view! {
         {lines
             .map(|lines| {
                 view! {
@@ -405,6 +418,7 @@ fn decision_view(
                 }
             })}
     }
+    .into_any()
 }
 
 /// A titled bullet list, left out when there is nothing to list.

@@ -510,7 +510,13 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
             p.kinds.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>(),
         )
     });
-    let default_kind = kinds.first().cloned().unwrap_or_default();
+    // The everyday kind first: most orders are delivered goods.
+    let default_kind = kinds
+        .iter()
+        .find(|k| *k == "regular")
+        .or(kinds.first())
+        .cloned()
+        .unwrap_or_default();
     // Coming back to the form shows what was typed before.
     let previous = portal.draft.with_untracked(|d| {
         (d.source == OrderSource::Manual)
