@@ -435,6 +435,30 @@ describe('self-check behaviour', () => {
     }
   });
 
+  test('320 px wide: every step fits without sideways scrolling', async () => {
+    const { page, context } = await open('en-US', { viewport: { width: 320, height: 640 } });
+    try {
+      const fits = async (where) => {
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= 320, `${where}: page is ${width}px wide`);
+      };
+      await fits('start');
+      await page.goto(`${server.base}#/return/manual`);
+      await page.locator('#asp-ordered-at').waitFor();
+      await fits('hand entry');
+      await page.goto(`${server.base}#/`);
+      await chooseDemo(page, 'return', 'SO-24003');
+      await answer(page, 1);
+      await fits('question');
+      await answerAll(page, 0);
+      await readDecision(page);
+      await fits('answer');
+      await shot(page, 'phone320-en-US-answer');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('desktop screenshots', async () => {
     for (const locale of ['zh-CN', 'en-US']) {
       const { page, context } = await open(locale, { viewport: DESKTOP });
