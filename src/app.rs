@@ -99,11 +99,17 @@ pub fn App(config: Config) -> impl IntoView {
     // Plain signals filled by one task rather than resources: the async-derived
     // machinery behind LocalResource costs several KB of WASM for two fetches.
     let brand = RwSignal::new(Brand::default());
+    // Nothing but a status line until the store file and the policy are both in:
+    // the header, page and footer then appear in one go, with no layout shift.
+    let brand_ready = RwSignal::new(false);
     let policy: RwSignal<Option<Loaded>> = RwSignal::new(None);
     {
         let (store_url, policy_url) = (config.store_url.clone(), config.policy_url.clone());
         leptos::task::spawn_local(async move { policy.set(Some(load_policy(policy_url).await)) });
-        leptos::task::spawn_local(async move { brand.set(Brand::load(store_url).await) });
+        leptos::task::spawn_local(async move {
+            brand.set(Brand::load(store_url).await);
+            brand_ready.set(true);
+        });
     }
     let brand_now = move || brand.get();
     let manage_document = config.manage_document;
@@ -128,6 +134,16 @@ pub fn App(config: Config) -> impl IntoView {
 
     view! {
         <div class="asp" lang=move || lang.get().code() style=move || brand_now().style()>
+            {move || {
+                if !brand_ready.get() || policy.with(Option::is_none) {
+                    return view! {
+                        <p class="asp-status" role="status">
+                            {text_in(lang, |l| tr!(l, portal.loading))}
+                        </p>
+                    }
+                        .into_any();
+                }
+                view! {
             <header class="asp-header">
                 // The portal's one h1: the store and the service. A host page that
                 // embeds the portal keeps its own h1 above it.
@@ -157,14 +173,7 @@ pub fn App(config: Config) -> impl IntoView {
                 </nav>
             </header>
             {move || match policy.get() {
-                None => {
-                    view! {
-                        <p class="asp-status" role="status">
-                            {text_in(lang, |l| tr!(l, portal.loading))}
-                        </p>
-                    }
-                        .into_any()
-                }
+                None => ().into_any(),
                 Some(Loaded::Ready(policy)) => view! { <Pages policy lang config /> }.into_any(),
                 Some(Loaded::Invalid(errors)) => view! { <PolicyInvalid errors lang /> }.into_any(),
                 Some(Loaded::Failed(error)) => view! { <LoadFailed error lang /> }.into_any(),
@@ -184,6 +193,9 @@ pub fn App(config: Config) -> impl IntoView {
                     {text_in(lang, |l| tr!(l, portal.forget_device))}
                 </button>
             </footer>
+                }
+                    .into_any()
+            }}
         </div>
     }
 }
