@@ -276,9 +276,11 @@ fn decision_view(
     let rows = amounts(&d, request, l);
     let conditions: Vec<String> = d.conditions.iter().map(|x| i18n::condition(l, x)).collect();
     let steps: Vec<String> = d.steps.iter().map(|s| i18n::step(l, s)).collect();
+    // Promises about handling a request mean nothing once it is refused.
     let levels: Vec<String> = d
         .service_levels
         .iter()
+        .filter(|_| d.outcome != Outcome::Refused)
         .map(|s| i18n::service_level(l, &s.what, &format::minutes(s.within_minutes, l), &s.after))
         .collect();
     let lines = (d.lines.len() > 1).then(|| {
