@@ -404,6 +404,15 @@ describe('self-check behaviour', () => {
       await item.locator('input[id$="-name"]').fill('Three-seat sofa');
       await item.locator('select').selectOption('regular');
       await item.locator('input[id$="-price"]').fill('5,999');
+      // A second item, then the request is about the first one only.
+      await page.getByRole('button', { name: 'Add another item' }).click();
+      const second = page.locator('.asp-item').nth(1);
+      await second.locator('input[id$="-name"]').fill('Clearance lamp');
+      await second.locator('select').selectOption('clearance');
+      await second.locator('input[id$="-price"]').fill('80');
+      await page.locator('button[type="submit"]').click();
+      await page.waitForURL(/#\/return\/items$/);
+      await page.locator('.asp-check', { hasText: 'Clearance lamp' }).locator('input').uncheck();
       await page.locator('button[type="submit"]').click();
       await page.waitForURL(/#\/return\/reason$/);
       await answer(page, 1);
@@ -412,6 +421,23 @@ describe('self-check behaviour', () => {
       assert.equal(d.clause, 'return.within_window');
       assertFact(d.facts, ['Refund', '¥5,999.00']);
       assertFact(d.facts, ['Return by', 'Sat 28 Nov 2026, 24:00']);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('"I don\'t know" leaves the condition for the store to check', async () => {
+    const { page, context, errors } = await open('zh-CN');
+    try {
+      await chooseDemo(page, 'return', 'SO-24003');
+      await answer(page, 1);
+      await answer(page, 2); // goods intact? I don't know
+      await answerAll(page, 0);
+      const d = await readDecision(page);
+      assert.equal(d.clause, 'return.within_window');
+      assert.ok(d.text.includes('以上结果的前提是'), d.text);
+      assert.ok(d.text.includes('商品完好'), d.text);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
