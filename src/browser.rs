@@ -21,18 +21,26 @@ fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }
 
-/// Reads a value kept for this tab only (the self-check in progress).
-pub fn load_session(key: &str) -> Option<String> {
-    session_storage()?
+fn get(storage: Option<web_sys::Storage>, key: &str) -> Option<String> {
+    storage?
         .get_item(&format!("{STORAGE_PREFIX}{key}"))
         .ok()
         .flatten()
 }
 
-pub fn store_session(key: &str, value: &str) {
-    if let Some(s) = session_storage() {
+fn set(storage: Option<web_sys::Storage>, key: &str, value: &str) {
+    if let Some(s) = storage {
         let _ = s.set_item(&format!("{STORAGE_PREFIX}{key}"), value);
     }
+}
+
+/// Reads a value kept for this tab only (the self-check in progress).
+pub fn load_session(key: &str) -> Option<String> {
+    get(session_storage(), key)
+}
+
+pub fn store_session(key: &str, value: &str) {
+    set(session_storage(), key, value)
 }
 
 /// Forgets everything the portal keeps about the customer on this device: every
@@ -49,17 +57,13 @@ pub fn wipe_customer_data() {
     }
 }
 
+/// Reads a value kept on this device (the language choice).
 pub fn load(key: &str) -> Option<String> {
-    storage()?
-        .get_item(&format!("{STORAGE_PREFIX}{key}"))
-        .ok()
-        .flatten()
+    get(storage(), key)
 }
 
 pub fn store(key: &str, value: &str) {
-    if let Some(s) = storage() {
-        let _ = s.set_item(&format!("{STORAGE_PREFIX}{key}"), value);
-    }
+    set(storage(), key, value)
 }
 
 /// The current instant, whole seconds (JavaScript `Date.now()`).

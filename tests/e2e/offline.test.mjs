@@ -12,13 +12,11 @@ import { createServer } from 'node:http';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { PHONE, launchChromium } from './support.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST = path.resolve(process.env.PORTAL_DIST ?? path.join(here, '../../dist'));
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const PREFIX = '/shop/aftersales/';
-const PHONE = { width: 390, height: 844 };
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -89,18 +87,7 @@ let base;
 
 before(async () => {
   ({ server, base } = await serveDist());
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

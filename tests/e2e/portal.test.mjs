@@ -14,20 +14,17 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { DESKTOP, PHONE, launchChromium } from './support.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '../..');
 const DIST = path.resolve(process.env.PORTAL_DIST ?? path.join(ROOT, 'dist'));
 const SERVER_BIN = process.env.AFTERSALES_SERVER ?? path.join(ROOT, 'target/debug/aftersales-server');
 const ARTIFACTS = path.join(here, 'artifacts');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 // Sunday 22 Nov 2026, 10:00 in the store's zone (Asia/Shanghai).
 const NOW = new Date('2026-11-22T10:00:00+08:00');
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 800 };
 
 /** Starts the real server on a free port with a fresh database; resolves when it listens. */
 export async function startServer() {
@@ -75,18 +72,7 @@ let server;
 before(async () => {
   server = await startServer();
   await mkdir(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
