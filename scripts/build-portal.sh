@@ -27,12 +27,15 @@ eval "$(scripts/setup-tools.sh --print-env)"
 echo "[build-portal] $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version)"
 echo "[build-portal] trunk build --release --locked (index.html: the self-check)"
 trunk build --release --locked
-echo "[build-portal] trunk build --release --locked requests.html --dist dist-requests (the requests app)"
-trunk build --release --locked requests.html --dist dist-requests
+echo "[build-portal] trunk build requests.html --release --dist dist-requests --locked (the requests app)"
+trunk build requests.html --release --dist dist-requests --locked
 
-# Merge the requests app into dist/: its document and hashed JS/WASM/CSS (the
-# copied public files are the same bytes as the self-check's), never its sw.js.
-(cd dist-requests && find . -type f -not -path './.*' -not -name sw.js -print0) |
+# Merge the requests app into dist/: its document (Trunk writes every target as
+# index.html) as requests.html, and its hashed JS/WASM/CSS; the copied public files
+# are the same bytes as the self-check's, and its sw.js is replaced below.
+[[ -f dist-requests/index.html ]] || { echo "[build-portal] error: dist-requests/index.html missing" >&2; exit 1; }
+cp dist-requests/index.html dist/requests.html
+(cd dist-requests && find . -type f -not -path './.*' -not -name sw.js -not -name index.html -print0) |
   while IFS= read -r -d '' f; do
     mkdir -p "dist/$(dirname "$f")"
     cp "dist-requests/$f" "dist/$f"

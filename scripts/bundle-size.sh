@@ -11,7 +11,7 @@
 # (requests.html, the aftersales-requests JS/WASM and the CSS only it links) is
 # loaded when the customer files a request or opens "My requests" (and precached in
 # the background): "(on demand)". Both are listed and totalled, but outside the
-# budget. Which CSS the first load links is read from index.html. At most
+# budget. A .css file is first load if index.html names it. At most
 # 180,000 bytes brotli. Above it the script exits 1 (scripts/build-portal.sh, and so
 # CI, fails). Env PORTAL_BUDGET_BROTLI=N sets another budget; =off only reports.
 # brotli is required while the budget is enforced (scripts/setup-tools.sh installs it).
@@ -34,10 +34,6 @@ fi
 # 141237 -> 141,237
 group() { local n="$1" out=""; while (( ${#n} > 3 )); do out=",${n: -3}$out"; n="${n:0:${#n}-3}"; done; echo "$n$out"; }
 
-# Files index.html links (its CSS); other .css files belong to the requests app.
-first_css=""
-[[ -f "$DIR/index.html" ]] && first_css=$(grep -oE 'href="[^"]+\.css"' "$DIR/index.html" | sed -E 's/^href="(\.\/)?//; s/"$//' | tr '\n' ' ')
-
 printf '%-48s %10s %10s %10s\n' "file" "raw" "gzip" "brotli"
 total_raw=0 total_gz=0 total_br=0 first_br=0 demand_br=0
 while IFS= read -r -d '' f; do
@@ -50,7 +46,7 @@ while IFS= read -r -d '' f; do
   if [[ "$rel" == icons/*.png ]]; then
     mark=" (after load)"
   elif [[ "$rel" == requests.html || "$rel" == aftersales-requests-* ]] ||
-    [[ "$rel" == *.css && " $first_css " != *" $rel "* ]]; then
+    { [[ "$rel" == *.css ]] && ! grep -qF "$rel" "$DIR/index.html" 2>/dev/null; }; then
     mark=" (on demand)"
     demand_br=$((demand_br + br))
   else

@@ -37,13 +37,8 @@ async function files(d) {
 
 const shell = (await files(dir)).filter((f) => f !== OUTPUT);
 if (!shell.includes('index.html')) {
-  // `trunk build requests.html` alone (scripts/build-portal.sh merges it into dist/
-  // and runs this again there): a worker for that document only.
-  if (!shell.includes('requests.html')) {
-    console.error(`gen-sw: no index.html in ${dir}`);
-    process.exit(1);
-  }
-  console.error(`gen-sw: no index.html in ${dir}: precaching requests.html's build only`);
+  console.error(`gen-sw: no index.html in ${dir}`);
+  process.exit(1);
 }
 const hash = createHash('sha256');
 for (const f of shell) {
