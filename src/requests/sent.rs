@@ -66,6 +66,9 @@ pub fn EntryPage(id: String) -> impl IntoView {
     let upload: RwSignal<Option<UploadProgress>> = RwSignal::new(outbox::upload_progress());
     // Thumbnails of the photos still on the device, by index.
     let thumbs: RwSignal<Option<Vec<Option<String>>>> = RwSignal::new(None);
+    // The photos' states while the entry was in the outbox: once it leaves (every
+    // photo answered), they stay shown.
+    let last: RwSignal<Vec<PhotoState>> = RwSignal::new(Vec::new());
 
     {
         let id = id.clone();
@@ -87,6 +90,18 @@ pub fn EntryPage(id: String) -> impl IntoView {
                         }
                         thumbs.try_set(Some(urls));
                     }
+                }
+                if let Some(e) = &entry {
+                    last.try_set(e.photos.clone());
+                } else if mine.is_some() {
+                    // Gone from the outbox: every photo was answered.
+                    last.try_update(|photos| {
+                        for p in photos.iter_mut() {
+                            if matches!(p, PhotoState::Queued | PhotoState::Uploading { .. }) {
+                                *p = PhotoState::Done;
+                            }
+                        }
+                    });
                 }
                 known.try_set(Some(Known { entry, mine }));
             });
@@ -119,8 +134,8 @@ pub fn EntryPage(id: String) -> impl IntoView {
                     view! { <p class="asp-status" role="status">{t(|l| tr!(l, requests.mine_loading))}</p> }
                         .into_any()
                 }
-                Shown::Sending => sending(known, upload, thumbs).into_any(),
-                Shown::Received => received(id, known, upload, thumbs).into_any(),
+                Shown::Sending => sending(known, upload, thumbs, last).into_any(),
+                Shown::Received => received(id, known, upload, thumbs, last).into_any(),
                 Shown::Fix => fix(id, known).into_any(),
                 Shown::Gone => {
                     view! {
@@ -163,6 +178,7 @@ fn sending(
     known: RwSignal<Option<Known>>,
     upload: RwSignal<Option<UploadProgress>>,
     thumbs: RwSignal<Option<Vec<Option<String>>>>,
+    last: RwSignal<Vec<PhotoState>>,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let entry = move || known.with(|k| k.as_ref().and_then(|k| k.entry.clone()));
@@ -219,7 +235,7 @@ fn sending(
                     })
             }}
         </div>
-        {photo_list(known, upload, thumbs)}
+        {photo_list(known, upload, thumbs, last)}
     }
 }
 
@@ -228,6 +244,7 @@ fn received(
     known: RwSignal<Option<Known>>,
     upload: RwSignal<Option<UploadProgress>>,
     thumbs: RwSignal<Option<Vec<Option<String>>>>,
+    last: RwSignal<Vec<PhotoState>>,
 ) -> impl IntoView {
     let code = move || {
         known.with(|k| {
@@ -266,7 +283,7 @@ fn received(
                     }
                 })
         }}
-        {photo_list(known, upload, thumbs)}
+        {photo_list(known, upload, thumbs, last)}
         <p class="asp-actions">
             {move || {
                 let id = id.clone();
@@ -289,18 +306,22 @@ fn photo_list(
     known: RwSignal<Option<Known>>,
     upload: RwSignal<Option<UploadProgress>>,
     thumbs: RwSignal<Option<Vec<Option<String>>>>,
+    last: RwSignal<Vec<PhotoState>>,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     move || {
         let l = ctx.lang.get();
-        let entry = known.with(|k| k.as_ref().and_then(|k| k.entry.clone()))?;
-        if entry.photos.is_empty() {
+        let id = known.with(|k| {
+            k.as_ref()
+                .and_then(|k| k.entry.as_ref().map(|e| e.id.clone()))
+        });
+        let photos = last.get();
+        if photos.is_empty() {
             return None;
         }
-        let progress = upload.get().filter(|u| u.id == entry.id);
+        let progress = upload.get().filter(|u| Some(&u.id) == id.as_ref());
         let urls = thumbs.get().unwrap_or_default();
-        let items = entry
-            .photos
+        let items = photos
             .iter()
             .enumerate()
             .map(|(i, state)| {
