@@ -609,16 +609,12 @@ async fn modify(
 /// sync service sends them.
 pub const PENDING_FLAG: &str = "aftersales:outbox-pending";
 
-/// Sets or clears [`PENDING_FLAG`] from the stored outbox.
+/// Sets or clears [`PENDING_FLAG`] from the stored outbox (a finished entry is
+/// deleted in the same transaction that finishes it: every stored one counts).
 async fn refresh_pending_flag() {
-    let Ok(stored) = idb::get_all_json(OUTBOX).await else {
+    let Ok(pending) = idb::count(OUTBOX).await else {
         return;
     };
-    let pending = stored
-        .iter()
-        .filter_map(|json| serde_json::from_str::<Entry>(json).ok())
-        .filter(|e| !e.finished())
-        .count();
     let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
         return;
     };
@@ -750,6 +746,17 @@ pub async fn note_status(id: &str, status: RequestStatus) {
     if changed == Ok(true) {
         tabs::stored();
     }
+}
+
+/// One entry of the outbox, if it is still there.
+pub async fn entry(id: &str) -> Option<OutboxView> {
+    let entry: Entry = from_json(idb::get(OUTBOX, id).await.ok()??)?;
+    Some(entry.view(upload_progress().as_ref()))
+}
+
+/// One of "my requests", if the server confirmed it.
+pub async fn my_request(id: &str) -> Option<MyRequest> {
+    from_json(idb::get(MINE, id).await.ok()??)
 }
 
 /// The outbox, oldest first.

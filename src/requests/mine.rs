@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use aftersales_rules::{RequestType, Timestamp};
 
 use super::when::when;
-use super::{page_title, status_id, status_text, t, Ctx, Page};
+use super::{colon, page_title, status_id, status_text, t, Ctx, Page};
 use crate::api::RequestStatus;
 use crate::i18n::{self, Lang};
 use crate::outbox::{self, MyRequest, OutboxState, OutboxView, PhotoState};
@@ -215,7 +215,7 @@ fn item_view(item: Item) -> impl IntoView {
                     .map(|code| {
                         view! {
                             <span class="asp-request-code">
-                                {move || tr!(ctx.lang.get(), requests.tracking_code)} ": "
+                                {move || tr!(ctx.lang.get(), requests.tracking_code)} {move || colon(ctx.lang.get())}
                                 <span class="asp-code">{code}</span>
                             </span>
                         }

@@ -191,6 +191,14 @@ pub fn label(f: fn(Lang) -> &'static str) -> Signal<String> {
     Signal::derive(move || text().to_owned())
 }
 
+/// The separator after a label: full-width in Chinese (`查询码：`), `: ` in English.
+pub fn colon(l: Lang) -> &'static str {
+    match l {
+        Lang::Zh => "：",
+        Lang::En => ": ",
+    }
+}
+
 /// The server's status in words.
 pub fn status_text(l: Lang, status: RequestStatus) -> &'static str {
     match status {

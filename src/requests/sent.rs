@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use aftersales_rules::Timestamp;
 
 use super::file::{request_form, FormInit, Submit};
-use super::{page_title, t, Ctx, Page};
+use super::{colon, page_title, t, Ctx, Page};
 use crate::api::Problem;
 use crate::browser;
 use crate::contact::{ContactDraft, Field};
@@ -76,8 +76,8 @@ pub fn EntryPage(id: String) -> impl IntoView {
             ctx.stored.track();
             let id = id.clone();
             leptos::task::spawn_local(async move {
-                let entry = outbox::entries().await.into_iter().find(|e| e.id == id);
-                let mine = outbox::my_requests().await.into_iter().find(|r| r.id == id);
+                let entry = outbox::entry(&id).await;
+                let mine = outbox::my_request(&id).await;
                 if thumbs.try_get_untracked() == Some(None) {
                     if let Some(e) = &entry {
                         let mut urls = Vec::new();
@@ -267,7 +267,7 @@ fn received(
         <div class="asp-notice asp-ok" role="status" data-state="received">
             <p class="asp-alert-title">{t(|l| tr!(l, requests.state_received))}</p>
             <p>
-                {t(|l| tr!(l, requests.tracking_code))} ": "
+                {t(|l| tr!(l, requests.tracking_code))} {t(colon)}
                 <strong class="asp-code" data-tracking-code=code>{code}</strong>
             </p>
             <p class="asp-hint">{t(|l| tr!(l, requests.tracking_code_hint))}</p>

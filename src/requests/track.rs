@@ -10,7 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use aftersales_rules::Timestamp;
 
 use super::when::when;
-use super::{page_title, qr, status_id, status_text, t, Ctx, Page};
+use super::{colon, page_title, qr, status_id, status_text, t, Ctx, Page};
 use crate::api::{self, ApiError, Due, RequestStatus, Tracking};
 use crate::browser;
 use crate::format;
@@ -204,7 +204,7 @@ fn unreachable_view(known: Option<MyRequest>) -> impl IntoView {
                         {move || status_text(ctx.lang.get(), m.status)}
                     </span>
                     " "
-                    {t(|l| tr!(l, requests.tracking_code))} ": "
+                    {t(|l| tr!(l, requests.tracking_code))} {t(colon)}
                     <span class="asp-code">{m.tracking_code.clone()}</span>
                 </p>
             </div>
@@ -377,7 +377,7 @@ fn tracked(
                                             .map(|n| {
                                                 view! {
                                                     <p class="asp-note">
-                                                        <span class="asp-label">{t(|l| tr!(l, requests.note))} ": "</span>
+                                                        <span class="asp-label">{t(|l| tr!(l, requests.note))} {t(colon)}</span>
                                                         {n}
                                                     </p>
                                                 }
