@@ -351,6 +351,42 @@ describe('the outbox', () => {
     }
   });
 
+  test('with the service worker: after one visit, the requests app opens and files with the origin down', { timeout: 120_000 }, async () => {
+    const { page, context, errors } = await open('en-US', { serviceWorkers: 'allow' });
+    try {
+      await page.locator('#asp-page-title').waitFor();
+      // The service worker precaches both apps in the background.
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+      const cached = await page.evaluate(async () => {
+        const urls = [];
+        for (const n of await caches.keys()) for (const r of await (await caches.open(n)).keys()) urls.push(r.url);
+        return urls.map((u) => new URL(u).pathname.slice(1));
+      });
+      assert.ok(cached.includes('requests.html'), cached.join(' '));
+      assert.ok(cached.some((f) => /^aftersales-requests-.*_bg\.wasm$/.test(f)), cached.join(' '));
+
+      await backend.stop();
+      let id;
+      try {
+        // The self-check and the requests app from the cache; the request waits on the device.
+        await goToForm(page, 'cancel');
+        await fillContact(page);
+        id = await submit(page);
+        await page.locator('.asp-retry-detail:has-text("could not be reached")').waitFor({ timeout: 20_000 });
+        await page.goto(`${backend.base}requests.html#/`);
+        await page.locator(`.asp-request-item[data-id="${id}"][data-sync="saved"]`).waitFor();
+      } finally {
+        await backend.start();
+      }
+      await page.goto(`${backend.base}requests.html#/o/${id}`);
+      await received(page, 60_000);
+      assertOneRowPerRequest('after filing from the cache');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('filed while the server is stopped: retried with backoff, received once it is back', { timeout: 120_000 }, async () => {
     const { page, context, errors } = await open('en-US');
     try {
