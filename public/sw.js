@@ -8,9 +8,10 @@
 //
 // - install: precache the app shell into a cache named after the build id.
 // - activate: delete this portal's caches of other builds; control open pages.
-// - navigations (the portal has one document, index.html, and hash routes): network
-//   first, then the cached index.html. The cached copy is never replaced outside
-//   install, so it always matches the cached hashed assets.
+// - navigations (two documents: index.html, the self-check, and requests.html, the
+//   requests app; both use hash routes): network first, then the cached copy of the
+//   document asked for, else the cached index.html. Cached copies are never replaced
+//   outside install, so they always match the cached hashed assets.
 // - policy.json, store.json (any *.json of the shell): network first, refreshing the
 //   cached copy, which serves when the network fails: the policy is cached with its
 //   exact bytes (the engine's policy version is a hash of them).
@@ -69,7 +70,8 @@ async function navigation(request) {
   try {
     return await fetch(request);
   } catch (error) {
-    const cached = await (await caches.open(CACHE)).match(INDEX, MATCH);
+    const cache = await caches.open(CACHE);
+    const cached = (await cache.match(request.url, MATCH)) ?? (await cache.match(INDEX, MATCH));
     if (cached) return cached;
     throw error;
   }

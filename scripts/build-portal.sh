@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Builds the portal for release into dist/ (index.html, JS, WASM, CSS, policy.json,
-# manifest.webmanifest, icons/, and sw.js, the service worker that Trunk's post_build
-# hook writes with scripts/gen-sw.mjs), then prints the size of every file raw / gzip /
-# brotli and fails above the first-load budget (scripts/bundle-size.sh).
+# Builds the portal for release into dist/: the self-check (index.html, its JS, WASM,
+# CSS, policy.json, store.json, manifest.webmanifest, icons/) and the requests app
+# (requests.html and its own JS/WASM/CSS: filing, outbox, tracking; built into
+# dist-requests/ and merged into dist/), then writes sw.js, the service worker that
+# precaches both (scripts/gen-sw.mjs, again after the merge), prints the size of every
+# file raw / gzip / brotli and fails above the self-check's first-load budget
+# (scripts/bundle-size.sh; the requests app is loaded on demand, outside it).
 #
 #   scripts/build-portal.sh              set up missing tools, then build
 #   SKIP_SETUP=1 scripts/build-portal.sh build only (tools already installed)
@@ -22,13 +25,31 @@ fi
 eval "$(scripts/setup-tools.sh --print-env)"
 
 echo "[build-portal] $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version)"
-echo "[build-portal] trunk build --release --locked"
+echo "[build-portal] trunk build --release --locked (index.html: the self-check)"
 trunk build --release --locked
+echo "[build-portal] trunk build requests.html --release --dist dist-requests --locked (the requests app)"
+trunk build requests.html --release --dist dist-requests --locked
 
-for f in index.html policy.json manifest.webmanifest sw.js icons/icon.svg; do
+# Merge the requests app into dist/: its document (Trunk writes every target as
+# index.html) as requests.html, and its hashed JS/WASM/CSS; the copied public files
+# are the same bytes as the self-check's, and its sw.js is replaced below.
+[[ -f dist-requests/index.html ]] || { echo "[build-portal] error: dist-requests/index.html missing" >&2; exit 1; }
+cp dist-requests/index.html dist/requests.html
+(cd dist-requests && find . -type f -not -path './.*' -not -name sw.js -not -name index.html -print0) |
+  while IFS= read -r -d '' f; do
+    mkdir -p "dist/$(dirname "$f")"
+    cp "dist-requests/$f" "dist/$f"
+  done
+rm -rf dist-requests
+# The service worker precaches both apps: written after the merge.
+node scripts/gen-sw.mjs dist
+
+for f in index.html requests.html policy.json manifest.webmanifest sw.js icons/icon.svg; do
   [[ -f "dist/$f" ]] || { echo "[build-portal] error: dist/$f missing" >&2; exit 1; }
 done
-compgen -G "dist/*.wasm" >/dev/null || { echo "[build-portal] error: no .wasm in dist/" >&2; exit 1; }
-grep -qF "$(basename dist/*.wasm)" dist/sw.js || { echo "[build-portal] error: dist/sw.js does not precache this build's .wasm" >&2; exit 1; }
+for app in aftersales-portal aftersales-requests; do
+  wasm=$(compgen -G "dist/$app-*.wasm" | head -n1) || { echo "[build-portal] error: no $app .wasm in dist/" >&2; exit 1; }
+  grep -qF "$(basename "$wasm")" dist/sw.js || { echo "[build-portal] error: dist/sw.js does not precache $(basename "$wasm")" >&2; exit 1; }
+done
 
 scripts/bundle-size.sh dist

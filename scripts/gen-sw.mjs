@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Writes the portal's service worker, DIR/sw.js, from the template public/sw.js:
-// its precache list is every file of DIR (the app shell: index.html, the hashed
-// JS/WASM/CSS, policy.json, store.json if there, manifest, icons) and its build id is
+// its precache list is every file of DIR (the app shell: index.html, requests.html,
+// the hashed JS/WASM/CSS of both apps, policy.json, store.json if there, manifest,
+// icons) and its build id is
 // a hash of their names and bytes, so every build that changes a byte gets a new
 // cache and the old one is dropped on activate.
 //

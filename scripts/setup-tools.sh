@@ -15,7 +15,7 @@
 #     current Rust WASM output), installed with the browser tests' node packages
 #     into tests/e2e/node_modules (git-ignored) and put first on PATH
 #   - Debian chromium + chromium-driver, a CJK font (fonts-noto-cjk) for screenshots,
-#     brotli (for size reports)
+#     brotli (for size reports), sqlite3 (the requests e2e tests count the server's rows)
 #   - node packages of tests/e2e (npm ci from the committed package-lock.json)
 set -euo pipefail
 
@@ -112,6 +112,7 @@ missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 [[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
 command -v brotli >/dev/null 2>&1 || missing+=(brotli)
+command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
 # A CJK font, or the Chinese UI renders as boxes in headless screenshots.
 [[ -n "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]] || missing+=(fonts-noto-cjk)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
@@ -119,7 +120,7 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 if (( ${#missing[@]} > 0 )); then
   apt_install "${missing[@]}"
 else
-  say "ok: chromium, chromium-driver, brotli, a CJK font, node, npm"
+  say "ok: chromium, chromium-driver, brotli, sqlite3, a CJK font, node, npm"
 fi
 
 # --- node packages of tests/e2e (playwright-core, axe-core, binaryen's wasm-opt) ----

@@ -208,7 +208,7 @@ pub fn AnswerPage(request: RequestType) -> impl IntoView {
                 can_file
                     .then(|| {
                         view! {
-                            <a class="asp-button" href=Route::File(request).href() data-action="file">
+                            <a class="asp-button" href=format!("requests.html#/file/{}", request.as_str()) data-action="file">
                                 {text(|l| tr!(l, portal.file_this))}
                             </a>
                         }

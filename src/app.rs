@@ -161,7 +161,7 @@ pub fn App(config: Config) -> impl IntoView {
                     </a>
                 </h1>
                 <nav class="asp-nav" aria-label=text_in(lang, |l| tr!(l, portal.nav_label))>
-                    <a class="asp-nav-link" href="#/requests">
+                    <a class="asp-nav-link" href="requests.html#/">
                         {text_in(lang, |l| tr!(l, portal.my_requests))}
                     </a>
                     <button type="button" class="asp-lang" on:click=switch_lang>

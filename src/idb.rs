@@ -254,6 +254,15 @@ pub async fn get(store: &str, key: &str) -> Result<Option<JsValue>, IdbError> {
     Ok((!value.is_undefined()).then_some(value))
 }
 
+/// How many records `store` holds.
+pub async fn count(store: &str) -> Result<u32, IdbError> {
+    let db = database().await?;
+    let tx = transaction(&db, &[store], false)?;
+    let request = tx.object_store(store)?.count()?;
+    let value = request_result(&request).await?;
+    Ok(value.as_f64().unwrap_or(0.0) as u32)
+}
+
 /// Every value of `store`, in key order.
 pub async fn get_all(store: &str) -> Result<Vec<JsValue>, IdbError> {
     let db = database().await?;

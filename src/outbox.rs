@@ -599,7 +599,30 @@ async fn modify(
     })
     .await;
     tabs::stored();
+    refresh_pending_flag().await;
     result
+}
+
+/// The `localStorage` key (`aftersales:outbox-pending`) that says requests wait
+/// on this device: the number of entries still to send or to fix. The self-check
+/// reads it (no IndexedDB, no outbox code) to offer a way back here, where the
+/// sync service sends them.
+pub const PENDING_FLAG: &str = "aftersales:outbox-pending";
+
+/// Sets or clears [`PENDING_FLAG`] from the stored outbox (a finished entry is
+/// deleted in the same transaction that finishes it: every stored one counts).
+async fn refresh_pending_flag() {
+    let Ok(pending) = idb::count(OUTBOX).await else {
+        return;
+    };
+    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+        return;
+    };
+    let _ = if pending == 0 {
+        storage.remove_item(PENDING_FLAG)
+    } else {
+        storage.set_item(PENDING_FLAG, &pending.to_string())
+    };
 }
 
 // ------------------------------------------------------------------ browser: UI API
@@ -638,6 +661,7 @@ async fn store_new(
         .await
         .map_err(SubmitError::Storage)?;
     tabs::stored();
+    refresh_pending_flag().await;
     spawn(Urgency::Due);
     Ok(())
 }
@@ -685,7 +709,54 @@ pub async fn discard(id: &str) -> Result<(), IdbError> {
     }
     idb::write(&[OUTBOX, PHOTOS], ops).await?;
     tabs::stored();
+    refresh_pending_flag().await;
     Ok(())
+}
+
+/// The stored photo `index` of entry `id` while it waits for upload (for a
+/// thumbnail); `None` once it was answered (it is deleted then).
+pub async fn photo_blob(id: &str, index: usize) -> Option<Blob> {
+    idb::get(PHOTOS, &photo_key(id, index))
+        .await
+        .ok()
+        .flatten()
+        .and_then(|v| v.dyn_into::<Blob>().ok())
+}
+
+/// Remembers a status learned elsewhere (the tracking page) for one of "my
+/// requests"; nothing if the request is not one of them.
+pub async fn note_status(id: &str, status: RequestStatus) {
+    let checked_at = now_ms();
+    let key = id.to_owned();
+    let changed = idb::update(&[MINE], MINE, id, move |current| {
+        let Some(mut mine) = current.and_then(from_json::<MyRequest>) else {
+            return (Vec::new(), false);
+        };
+        let changed = mine.status != status;
+        mine.status = status;
+        mine.checked_at = checked_at;
+        (
+            to_json(&mine)
+                .map(|json| vec![Op::put_json(MINE, &key, json)])
+                .unwrap_or_default(),
+            changed,
+        )
+    })
+    .await;
+    if changed == Ok(true) {
+        tabs::stored();
+    }
+}
+
+/// One entry of the outbox, if it is still there.
+pub async fn entry(id: &str) -> Option<OutboxView> {
+    let entry: Entry = from_json(idb::get(OUTBOX, id).await.ok()??)?;
+    Some(entry.view(upload_progress().as_ref()))
+}
+
+/// One of "my requests", if the server confirmed it.
+pub async fn my_request(id: &str) -> Option<MyRequest> {
+    from_json(idb::get(MINE, id).await.ok()??)
 }
 
 /// The outbox, oldest first.
@@ -891,6 +962,7 @@ async fn pass(api_base: String, urgency: Urgency) {
     if next.is_finite() {
         schedule(next - now);
     }
+    refresh_pending_flag().await;
 }
 
 async fn process(api_base: &str, entry: Entry) {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the browser tests (every *.test.mjs here: portal.test.mjs, offline.test.mjs)
+# Runs the browser tests (every *.test.mjs here: portal, offline, requests; soak.mjs,
+# the outbox soak, is run by hand: node soak.mjs [N])
 # against an existing build in dist/ (build first with scripts/build-portal.sh; this
 # script builds only the server binary it drives). Screenshots go to tests/e2e/artifacts/.
 # Env: PORTAL_DIST (default dist/), CHROMIUM (default /usr/bin/chromium).

@@ -1,7 +1,7 @@
 //! The router: API routes, the built portal, and the cross-cutting layers
 //! (CORS, security headers, body limits, compression, logging, panics).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
@@ -116,10 +116,20 @@ fn cors(config: &Config) -> CorsLayer {
         .max_age(Duration::from_secs(600))
 }
 
-/// The portal's CSP; inline scripts of the built `index.html` (Trunk's loader)
-/// are allowed by hash, so no `unsafe-inline` is needed for scripts.
+/// The portal's CSP; inline scripts of the built pages (Trunk's loader in
+/// `index.html`, the self-check, and `requests.html`, the requests app: every
+/// `*.html` at the top of the static directory) are allowed by hash, so no
+/// `unsafe-inline` is needed for scripts.
 pub fn content_security_policy(config: &Config) -> String {
-    let hashes = inline_script_hashes(&config.static_dir.join("index.html"));
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(&config.static_dir)
+        .map(|dir| {
+            dir.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "html"))
+                .collect()
+        })
+        .unwrap_or_default();
+    pages.sort();
+    let hashes: String = pages.iter().map(|p| inline_script_hashes(p)).collect();
     let ancestors = std::iter::once("'self'".to_owned())
         .chain(config.allowed_origins.iter().cloned())
         .collect::<Vec<_>>()
