@@ -447,7 +447,7 @@ describe('the outbox', () => {
       const id = await submit(page);
       await stored;
       assert.equal(rowsById([id]).length, 1, 'the server has it');
-      assert.equal(await pageState(page), 'sending');
+      await waitForState(page, 'sending', 5_000);
       await page.reload();
       await received(page, 30_000);
       assert.equal(posts.length, 2, 'sent again after the reload');
@@ -513,7 +513,7 @@ describe('the outbox', () => {
       // Slow uploads, to see the progress.
       const cdp = await context.newCDPSession(page);
       await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 50, downloadThroughput: 2_000_000, uploadThroughput: 200_000 });
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 50, downloadThroughput: 2_000_000, uploadThroughput: 100_000 });
       const id = await submit(page);
       const code = await received(page, 30_000);
       const progress = page.locator('.asp-thumb[data-photo-state="uploading"] progress');
