@@ -12,11 +12,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Backend, launch } from './lib/backend.mjs';
+import { Backend, launch, launchPersistent } from './lib/backend.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = path.join(here, 'artifacts');
@@ -348,6 +349,34 @@ describe('the outbox', () => {
       assert.deepEqual([...errors, ...errors2], []);
     } finally {
       await context.close();
+    }
+  });
+
+  test('a request saved offline survives closing the browser and is sent at the next start', { timeout: 120_000 }, async () => {
+    const profile = await mkdtemp(path.join(os.tmpdir(), 'aftersales-profile-'));
+    const options = { locale: 'en-US', viewport: PHONE, serviceWorkers: 'block' };
+    try {
+      let context = await launchPersistent(profile, options);
+      let page = context.pages()[0] ?? (await context.newPage());
+      const errors = watch(page);
+      await page.goto(backend.base);
+      await goToForm(page, 'exchange');
+      await fillContact(page);
+      await context.setOffline(true);
+      const id = await submit(page);
+      await waitForState(page, 'saved');
+      await context.close(); // the whole browser, while the request waits
+
+      context = await launchPersistent(profile, options);
+      page = context.pages()[0] ?? (await context.newPage());
+      const errors2 = watch(page);
+      await page.goto(`${backend.base}requests.html#/`);
+      await page.locator(`.asp-request-item[data-id="${id}"][data-sync="sent"]`).waitFor({ timeout: 30_000 });
+      await context.close();
+      assertOneRowPerRequest('after a browser restart');
+      assert.deepEqual([...errors, ...errors2], []);
+    } finally {
+      await rm(profile, { recursive: true, force: true });
     }
   });
 
