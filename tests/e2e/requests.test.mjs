@@ -700,6 +700,9 @@ describe('tracking', () => {
       await phone.evaluate(() => window.dispatchEvent(new Event('focus')));
       await phone.locator('.asp-track-facts[data-status="in_progress"]').waitFor({ timeout: 10_000 });
       assert.ok((await phone.locator('.asp-history').innerText()).includes('Technician visit on Monday morning.'));
+      // The store's first move met its acknowledgement: no longer promised.
+      assert.equal(await phone.locator('.asp-due[data-what="acknowledge"]').count(), 0);
+      assert.equal(await phone.locator('.asp-due[data-what="first_contact"]').count(), 1);
       assert.equal(await phone.locator('.asp-survey').count(), 0);
       await shot(phone, 'en-tracking-in-progress');
 
