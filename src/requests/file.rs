@@ -403,7 +403,9 @@ pub fn request_form(init: FormInit, submit: Submit) -> impl IntoView {
         <form class="asp-form asp-request-form" novalidate on:submit=on_submit>
             <div class="asp-live" aria-live="assertive">
                 {move || {
-                    (errors.with(|e| !e.is_empty()) || server_fields.with(|s| !s.is_empty()))
+                    // Fields the server refused are announced by the page's alert.
+                    errors
+                        .with(|e| !e.is_empty())
                         .then(|| {
                             view! {
                                 <p class="asp-error-summary" role="alert">

@@ -36,10 +36,13 @@ fn due_sentence(l: Lang, what: &str, when: &str) -> String {
     }
 }
 
-/// The promises still ahead, soonest first.
-fn upcoming(due: &[Due], now: Timestamp) -> Vec<(String, Timestamp)> {
+/// The promises still ahead, soonest first. The customer's view does not say
+/// which were met, but the store's first move meets `acknowledge`: once the
+/// request is past `received`, that one is left out.
+fn upcoming(due: &[Due], now: Timestamp, status: RequestStatus) -> Vec<(String, Timestamp)> {
     let mut ahead: Vec<(String, Timestamp)> = due
         .iter()
+        .filter(|d| status == RequestStatus::Received || d.what != "acknowledge")
         .filter_map(|d| Some((d.what.clone(), d.at?)))
         .filter(|(_, at)| at.unix_seconds() > now.unix_seconds())
         .collect();
@@ -310,7 +313,7 @@ fn tracked(
             }
             let l = ctx.lang.get();
             let now = ctx.clock.get();
-            let ahead = upcoming(&due, now);
+            let ahead = upcoming(&due, now, status);
             if ahead.is_empty() {
                 return None;
             }
@@ -620,9 +623,13 @@ mod tests {
             },
         ];
         let now = Timestamp::parse("2026-11-22T10:00:00+08:00").unwrap();
-        let ahead: Vec<String> = upcoming(&due, now).into_iter().map(|(w, _)| w).collect();
+        let received = RequestStatus::Received;
+        let ahead: Vec<String> = upcoming(&due, now, received)
+            .into_iter()
+            .map(|(w, _)| w)
+            .collect();
         assert_eq!(ahead, ["first_contact", "resolution_plan"]);
-        let (what, when_at) = upcoming(&due, now).remove(0);
+        let (what, when_at) = upcoming(&due, now, received).remove(0);
         assert_eq!(
             due_sentence(Lang::En, &what, &when(when_at, now, Lang::En)),
             "The service centre will call you before tomorrow 14:30."
@@ -631,5 +638,33 @@ mod tests {
             due_sentence(Lang::Zh, &what, &when(when_at, now, Lang::Zh)),
             "维修服务中心将在明天14:30前与您联系。"
         );
+    }
+
+    #[test]
+    fn the_acknowledgement_is_left_out_once_the_store_moved() {
+        let due = vec![
+            Due {
+                what: "acknowledge".into(),
+                at: Some(Timestamp::parse("2026-11-23T10:00:00+08:00").unwrap()),
+                after: None,
+            },
+            Due {
+                what: "first_contact".into(),
+                at: Some(Timestamp::parse("2026-11-23T10:00:00+08:00").unwrap()),
+                after: None,
+            },
+        ];
+        let now = Timestamp::parse("2026-11-22T10:00:00+08:00").unwrap();
+        let whats = |status| -> Vec<String> {
+            upcoming(&due, now, status)
+                .into_iter()
+                .map(|(w, _)| w)
+                .collect()
+        };
+        assert_eq!(
+            whats(RequestStatus::Received),
+            ["acknowledge", "first_contact"]
+        );
+        assert_eq!(whats(RequestStatus::InProgress), ["first_contact"]);
     }
 }

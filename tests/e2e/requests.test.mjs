@@ -12,11 +12,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Backend, launch } from './lib/backend.mjs';
+import { Backend, launch, launchPersistent } from './lib/backend.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = path.join(here, 'artifacts');
@@ -351,6 +352,34 @@ describe('the outbox', () => {
     }
   });
 
+  test('a request saved offline survives closing the browser and is sent at the next start', { timeout: 120_000 }, async () => {
+    const profile = await mkdtemp(path.join(os.tmpdir(), 'aftersales-profile-'));
+    const options = { locale: 'en-US', viewport: PHONE, serviceWorkers: 'block' };
+    try {
+      let context = await launchPersistent(profile, options);
+      let page = context.pages()[0] ?? (await context.newPage());
+      const errors = watch(page);
+      await page.goto(backend.base);
+      await goToForm(page, 'exchange');
+      await fillContact(page);
+      await context.setOffline(true);
+      const id = await submit(page);
+      await waitForState(page, 'saved');
+      await context.close(); // the whole browser, while the request waits
+
+      context = await launchPersistent(profile, options);
+      page = context.pages()[0] ?? (await context.newPage());
+      const errors2 = watch(page);
+      await page.goto(`${backend.base}requests.html#/`);
+      await page.locator(`.asp-request-item[data-id="${id}"][data-sync="sent"]`).waitFor({ timeout: 30_000 });
+      await context.close();
+      assertOneRowPerRequest('after a browser restart');
+      assert.deepEqual([...errors, ...errors2], []);
+    } finally {
+      await rm(profile, { recursive: true, force: true });
+    }
+  });
+
   test('with the service worker: after one visit, the requests app opens and files with the origin down', { timeout: 120_000 }, async () => {
     const { page, context, errors } = await open('en-US', { serviceWorkers: 'allow' });
     try {
@@ -447,7 +476,7 @@ describe('the outbox', () => {
       const id = await submit(page);
       await stored;
       assert.equal(rowsById([id]).length, 1, 'the server has it');
-      assert.equal(await pageState(page), 'sending');
+      await waitForState(page, 'sending', 5_000);
       await page.reload();
       await received(page, 30_000);
       assert.equal(posts.length, 2, 'sent again after the reload');
@@ -513,7 +542,7 @@ describe('the outbox', () => {
       // Slow uploads, to see the progress.
       const cdp = await context.newCDPSession(page);
       await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 50, downloadThroughput: 2_000_000, uploadThroughput: 200_000 });
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 50, downloadThroughput: 2_000_000, uploadThroughput: 100_000 });
       const id = await submit(page);
       const code = await received(page, 30_000);
       const progress = page.locator('.asp-thumb[data-photo-state="uploading"] progress');
@@ -671,6 +700,9 @@ describe('tracking', () => {
       await phone.evaluate(() => window.dispatchEvent(new Event('focus')));
       await phone.locator('.asp-track-facts[data-status="in_progress"]').waitFor({ timeout: 10_000 });
       assert.ok((await phone.locator('.asp-history').innerText()).includes('Technician visit on Monday morning.'));
+      // The store's first move met its acknowledgement: no longer promised.
+      assert.equal(await phone.locator('.asp-due[data-what="acknowledge"]').count(), 0);
+      assert.equal(await phone.locator('.asp-due[data-what="first_contact"]').count(), 1);
       assert.equal(await phone.locator('.asp-survey').count(), 0);
       await shot(phone, 'en-tracking-in-progress');
 
