@@ -208,7 +208,7 @@ pub fn AnswerPage(request: RequestType) -> impl IntoView {
                 can_file
                     .then(|| {
                         view! {
-                            <a class="asp-button" href=format!("requests.html#/file/{}", request.as_str()) data-action="file">
+                            <a class="asp-button" href=Route::File(request).requests_href().unwrap_or_default() data-action="file">
                                 {text(|l| tr!(l, portal.file_this))}
                             </a>
                         }
@@ -431,13 +431,4 @@ fn list_section(title: &'static str, class: &'static str, items: Vec<String>) ->
             <ul class=class>{items.into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}</ul>
         }
     })
-}
-
-/// Filing the request (issue 5 builds the form and the outbox behind it).
-#[component]
-pub fn FilePage(request: RequestType) -> impl IntoView {
-    view! {
-        <BackLink route=Route::Answer(request) />
-        <PageTitle text=Signal::derive(text(|l| tr!(l, portal.file_this)).to_owned()) />
-    }
 }

@@ -262,7 +262,19 @@ fn Pages(policy: Arc<Policy>, lang: RwSignal<Lang>, config: StoredValue<Config>)
         }
     });
 
+    // Requests saved on this device but not yet sent (the requests app keeps the
+    // count): the customer is pointed there, where they are sent.
+    let pending = browser::load("outbox-pending").is_some();
+
     view! {
+        {pending
+            .then(|| {
+                view! {
+                    <p class="asp-banner" role="status">
+                        <a href="requests.html#/">{text(|l| tr!(l, requests.pending_banner))}</a>
+                    </p>
+                }
+            })}
         <div class="asp-page">
             {move || {
                 let route = router.route.get();
@@ -287,10 +299,14 @@ fn Pages(policy: Arc<Policy>, lang: RwSignal<Lang>, config: StoredValue<Config>)
                     Route::Answer(request) => {
                         view! { <crate::answer::AnswerPage request /> }.into_any()
                     }
-                    Route::File(request) => {
-                        view! { <crate::answer::FilePage request /> }.into_any()
+                    // Filing and tracking live in the requests app; old links go there.
+                    Route::File(_) | Route::Requests | Route::Track { .. } => {
+                        if let (Some(href), Some(w)) = (route.requests_href(), web_sys::window()) {
+                            let _ = w.location().replace(&href);
+                        }
+                        ().into_any()
                     }
-                    Route::Requests | Route::Track { .. } | Route::NotFound => {
+                    Route::NotFound => {
                         view! { <NotFound /> }.into_any()
                     }
                 }

@@ -44,8 +44,12 @@ pub fn store_session(key: &str, value: &str) {
 }
 
 /// Forgets everything the portal keeps about the customer on this device: every
-/// `aftersales:` key of local and session storage (the kiosk's "new customer").
+/// `aftersales:` key of local and session storage and the outbox's IndexedDB
+/// database `aftersales` (the kiosk's "new customer").
 pub fn wipe_customer_data() {
+    if let Some(idb) = web_sys::window().and_then(|w| w.indexed_db().ok().flatten()) {
+        let _ = idb.delete_database("aftersales");
+    }
     for s in [storage(), session_storage()].into_iter().flatten() {
         let keys: Vec<String> = (0..s.length().unwrap_or(0))
             .filter_map(|i| s.key(i).ok().flatten())

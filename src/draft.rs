@@ -207,11 +207,10 @@ impl Draft {
     pub fn allows(&self, route: &Route) -> bool {
         match route {
             Route::Items(_) => self.order.as_ref().is_some_and(|o| o.lines.len() > 1),
-            Route::Reason(_)
-            | Route::About
-            | Route::Ask(..)
-            | Route::Answer(_)
-            | Route::File(_) => self.order.is_some(),
+            Route::Reason(_) | Route::About | Route::Ask(..) | Route::Answer(_) => {
+                self.order.is_some()
+            }
+            // Filing is the requests app's, which explains a missing draft itself.
             _ => true,
         }
     }

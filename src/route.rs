@@ -121,6 +121,20 @@ impl Route {
         format!("#/{path}")
     }
 
+    /// Where a filing or tracking route lives now: the requests app.
+    pub fn requests_href(&self) -> Option<String> {
+        match self {
+            Route::File(r) => Some(format!("requests.html#/file/{}", r.as_str())),
+            Route::Requests => Some("requests.html#/".to_owned()),
+            Route::Track { id, code } => Some(format!(
+                "requests.html#/r/{}?code={}",
+                encode(id),
+                encode(code)
+            )),
+            _ => None,
+        }
+    }
+
     /// The request type a step belongs to.
     pub fn request(&self) -> Option<RequestType> {
         match self {
