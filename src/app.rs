@@ -91,11 +91,6 @@ async fn load_policy(url: String) -> Loaded {
 #[component]
 pub fn App(config: Config) -> impl IntoView {
     let lang = RwSignal::new(browser::initial_lang());
-    // Only an explicit choice is remembered; otherwise the browser's language rules.
-    let switch_lang = move |_| {
-        lang.update(|l| *l = l.other());
-        browser::store("lang", lang.get_untracked().code());
-    };
     // Plain signals filled by one task rather than resources: the async-derived
     // machinery behind LocalResource costs several KB of WASM for two fetches.
     let brand = RwSignal::new(Brand::default());
@@ -111,29 +106,13 @@ pub fn App(config: Config) -> impl IntoView {
             brand_ready.set(true);
         });
     }
-    let brand_now = move || brand.get();
-    let manage_document = config.manage_document;
-    Effect::new(move |_| {
-        let l = lang.get();
-        if manage_document {
-            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-                if let Some(root) = doc.document_element() {
-                    let _ = root.set_attribute("lang", l.code());
-                }
-                let name = brand_now().name(l).to_owned();
-                let title = tr!(l, portal.title);
-                doc.set_title(&if name.is_empty() {
-                    title.to_owned()
-                } else {
-                    format!("{title} · {name}")
-                });
-            }
-        }
-    });
+    if config.manage_document {
+        manage_document(lang, brand, |l| tr!(l, portal.title));
+    }
     let config = StoredValue::new(config);
 
     view! {
-        <div class="asp" lang=move || lang.get().code() style=move || brand_now().style()>
+        <div class="asp" lang=move || lang.get().code() style=move || brand.get().style()>
             {move || {
                 if !brand_ready.get() || policy.with(Option::is_none) {
                     return view! {
@@ -144,34 +123,7 @@ pub fn App(config: Config) -> impl IntoView {
                         .into_any();
                 }
                 view! {
-            <header class="asp-header">
-                // The portal's one h1: the store and the service. A host page that
-                // embeds the portal keeps its own h1 above it.
-                <h1 class="asp-heading">
-                    <a class="asp-home" href="#/">
-                        {move || {
-                            brand_now()
-                                .logo
-                                .map(|src| view! { <img class="asp-logo" src=src alt="" /> })
-                        }}
-                        <span class="asp-brand">
-                            <span class="asp-store">{move || brand_now().name(lang.get()).to_owned()}</span>
-                            <span class="asp-title">{text_in(lang, |l| tr!(l, portal.title))}</span>
-                        </span>
-                    </a>
-                </h1>
-                <nav class="asp-nav" aria-label=text_in(lang, |l| tr!(l, portal.nav_label))>
-                    <a class="asp-nav-link" href="requests.html#/">
-                        {text_in(lang, |l| tr!(l, portal.my_requests))}
-                    </a>
-                    <button type="button" class="asp-lang" on:click=switch_lang>
-                        <span class="asp-sr">{text_in(lang, |l| tr!(l, portal.switch_label))} ": "</span>
-                        <span lang=move || lang.get().other().code()>
-                            {move || lang.get().other().endonym()}
-                        </span>
-                    </button>
-                </nav>
-            </header>
+            {header(lang, brand, "#/".to_owned(), "requests.html#/")}
             {move || match policy.get() {
                 None => ().into_any(),
                 Some(Loaded::Ready(policy)) => view! { <Pages policy lang config /> }.into_any(),
@@ -198,6 +150,73 @@ pub fn App(config: Config) -> impl IntoView {
             }}
         </div>
     }
+}
+
+/// The header of both apps: the store's logo and name with the service's title
+/// (the portal's one h1, a link to `home`), "My requests" and the language switch.
+/// A host page that embeds the portal keeps its own h1 above it.
+pub fn header(
+    lang: RwSignal<Lang>,
+    brand: RwSignal<Brand>,
+    home: String,
+    requests: &'static str,
+) -> impl IntoView {
+    // Only an explicit choice is remembered; otherwise the browser's language rules.
+    let switch_lang = move |_| {
+        lang.update(|l| *l = l.other());
+        browser::store("lang", lang.get_untracked().code());
+    };
+    view! {
+        <header class="asp-header">
+            <h1 class="asp-heading">
+                <a class="asp-home" href=home>
+                    {move || {
+                        brand.get().logo.map(|src| view! { <img class="asp-logo" src=src alt="" /> })
+                    }}
+                    <span class="asp-brand">
+                        <span class="asp-store">{move || brand.get().name(lang.get()).to_owned()}</span>
+                        <span class="asp-title">{text_in(lang, |l| tr!(l, portal.title))}</span>
+                    </span>
+                </a>
+            </h1>
+            <nav class="asp-nav" aria-label=text_in(lang, |l| tr!(l, portal.nav_label))>
+                <a class="asp-nav-link" href=requests>
+                    {text_in(lang, |l| tr!(l, portal.my_requests))}
+                </a>
+                <button type="button" class="asp-lang" on:click=switch_lang>
+                    <span class="asp-sr">{text_in(lang, |l| tr!(l, portal.switch_label))} ": "</span>
+                    <span lang=move || lang.get().other().code()>
+                        {move || lang.get().other().endonym()}
+                    </span>
+                </button>
+            </nav>
+        </header>
+    }
+}
+
+/// When the portal owns the page: `<html lang>` and the title (`title · store`)
+/// follow the language.
+pub fn manage_document(
+    lang: RwSignal<Lang>,
+    brand: RwSignal<Brand>,
+    title: fn(Lang) -> &'static str,
+) {
+    Effect::new(move |_| {
+        let l = lang.get();
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        if let Some(root) = doc.document_element() {
+            let _ = root.set_attribute("lang", l.code());
+        }
+        let name = brand.get().name(l).to_owned();
+        let title = title(l);
+        doc.set_title(&if name.is_empty() {
+            title.to_owned()
+        } else {
+            format!("{title} · {name}")
+        });
+    });
 }
 
 /// The routed pages, once the policy is loaded.

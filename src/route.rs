@@ -48,19 +48,8 @@ pub enum Route {
 impl Route {
     /// Parses a location fragment, with or without the leading `#`.
     pub fn parse(hash: &str) -> Route {
-        let hash = hash.strip_prefix('#').unwrap_or(hash);
-        let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
-        let segments: Vec<String> = path
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(decode)
-            .collect();
-        let param = |name: &str| {
-            query.split('&').find_map(|pair| {
-                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                (k == name && !v.is_empty()).then(|| decode(v))
-            })
-        };
+        let (segments, query) = split_fragment(hash);
+        let param = |name: &str| query_param(query, name);
         let seg: Vec<&str> = segments.iter().map(String::as_str).collect();
         if let ["requests", rest @ ..] = seg.as_slice() {
             return match rest {
@@ -149,6 +138,27 @@ impl Route {
             Route::Start | Route::Requests | Route::Track { .. } | Route::NotFound => None,
         }
     }
+}
+
+/// A location fragment (with or without `#`) as decoded path segments and its
+/// raw query: `#/return/ask/x?order=1` → `["return", "ask", "x"]`, `order=1`.
+pub fn split_fragment(hash: &str) -> (Vec<String>, &str) {
+    let hash = hash.strip_prefix('#').unwrap_or(hash);
+    let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
+    let segments = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(decode)
+        .collect();
+    (segments, query)
+}
+
+/// The decoded, non-empty value of `name` in a raw query.
+pub fn query_param(query: &str, name: &str) -> Option<String> {
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (k == name && !v.is_empty()).then(|| decode(v))
+    })
 }
 
 /// Percent-encodes everything but unreserved characters (RFC 3986).

@@ -30,12 +30,12 @@ use leptos::prelude::*;
 use aftersales_rules::{Policy, RequestType, Timestamp};
 
 use crate::api::{self, RequestStatus};
-use crate::app::text_in;
+use crate::app::{self, text_in};
 use crate::brand::Brand;
 use crate::browser;
 use crate::i18n::Lang;
 use crate::outbox;
-use crate::route::{decode, encode};
+use crate::route::{encode, query_param, split_fragment};
 use crate::tabs::{self, Change};
 
 /// How the host page configured the app (attributes of the mount element).
@@ -74,17 +74,8 @@ pub enum Page {
 impl Page {
     /// Parses a location fragment, with or without the leading `#`.
     pub fn parse(hash: &str) -> Page {
-        let hash = hash.strip_prefix('#').unwrap_or(hash);
-        let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
-        let segments: Vec<String> = path
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(decode)
-            .collect();
-        let code = query.split('&').find_map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (k == "code" && !v.is_empty()).then(|| decode(v))
-        });
+        let (segments, query) = split_fragment(hash);
+        let code = query_param(query, "code");
         let seg: Vec<&str> = segments.iter().map(String::as_str).collect();
         match (seg.as_slice(), code) {
             ([], _) | (["requests"], _) => Page::Mine,
@@ -244,10 +235,6 @@ fn on_line() -> bool {
 #[component]
 pub fn RequestsApp(config: Config) -> impl IntoView {
     let lang = RwSignal::new(browser::initial_lang());
-    let switch_lang = move |_| {
-        lang.update(|l| *l = l.other());
-        browser::store("lang", lang.get_untracked().code());
-    };
     // Server messages (a 422's text) follow the page's language.
     Effect::new(move |_| api::set_language(lang.get().code()));
 
@@ -311,24 +298,9 @@ pub fn RequestsApp(config: Config) -> impl IntoView {
     };
     provide_context(ctx);
 
-    let brand_now = move || brand.get();
-    Effect::new(move |_| {
-        let l = lang.get();
-        if manage_document {
-            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-                if let Some(root) = doc.document_element() {
-                    let _ = root.set_attribute("lang", l.code());
-                }
-                let name = brand_now().name(l).to_owned();
-                let title = tr!(l, portal.my_requests);
-                doc.set_title(&if name.is_empty() {
-                    title.to_owned()
-                } else {
-                    format!("{title} · {name}")
-                });
-            }
-        }
-    });
+    if manage_document {
+        app::manage_document(lang, brand, |l| tr!(l, portal.my_requests));
+    }
 
     // Focus the new page's heading after a navigation (not on the first render).
     Effect::new(move |first: Option<()>| {
@@ -339,31 +311,8 @@ pub fn RequestsApp(config: Config) -> impl IntoView {
     });
 
     view! {
-        <div class="asp asp-requests" lang=move || lang.get().code() style=move || brand_now().style()>
-            <header class="asp-header">
-                <a class="asp-home" href=home>
-                    {move || {
-                        brand_now()
-                            .logo
-                            .map(|src| view! { <img class="asp-logo" src=src alt="" /> })
-                    }}
-                    <span class="asp-brand">
-                        <span class="asp-store">{move || brand_now().name(lang.get()).to_owned()}</span>
-                        <span class="asp-title">{text_in(lang, |l| tr!(l, portal.title))}</span>
-                    </span>
-                </a>
-                <nav class="asp-nav" aria-label=text_in(lang, |l| tr!(l, portal.nav_label))>
-                    <a class="asp-nav-link" href="#/">
-                        {text_in(lang, |l| tr!(l, portal.my_requests))}
-                    </a>
-                    <button type="button" class="asp-lang" on:click=switch_lang>
-                        <span class="asp-sr">{text_in(lang, |l| tr!(l, portal.switch_label))} ": "</span>
-                        <span lang=move || lang.get().other().code()>
-                            {move || lang.get().other().endonym()}
-                        </span>
-                    </button>
-                </nav>
-            </header>
+        <div class="asp asp-requests" lang=move || lang.get().code() style=move || brand.get().style()>
+            {app::header(lang, brand, home, "#/")}
             <div class="asp-page">
                 {move || match page.get() {
                     Page::Mine => view! { <mine::MinePage /> }.into_any(),

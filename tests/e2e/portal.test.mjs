@@ -8,62 +8,25 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Backend } from './lib/backend.mjs';
 import { DESKTOP, PHONE, launchChromium } from './support.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(here, '../..');
-const DIST = path.resolve(process.env.PORTAL_DIST ?? path.join(ROOT, 'dist'));
-const SERVER_BIN = process.env.AFTERSALES_SERVER ?? path.join(ROOT, 'target/debug/aftersales-server');
 const ARTIFACTS = path.join(here, 'artifacts');
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 // Sunday 22 Nov 2026, 10:00 in the store's zone (Asia/Shanghai).
 const NOW = new Date('2026-11-22T10:00:00+08:00');
 
-/** Starts the real server on a free port with a fresh database; resolves when it listens. */
-export async function startServer() {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'aftersales-e2e-'));
-  const child = spawn(
-    SERVER_BIN,
-    [
-      'serve',
-      '--static-dir', DIST,
-      '--policy', path.join(ROOT, 'public/policy.json'),
-      '--database-url', `sqlite://${path.join(dir, 'e2e.db')}`,
-      '--port', '0',
-      '--store-name', '示例家居',
-      '--log-format', 'json',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'info' } },
-  );
-  const base = await new Promise((resolve, reject) => {
-    let seen = '';
-    const onData = (chunk) => {
-      seen += chunk;
-      const m = seen.match(/"addr":"([^"]+)"/);
-      if (m) resolve(`http://${m[1]}/`);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${seen}`)));
-    setTimeout(() => reject(new Error(`server did not start: ${seen}`)), 30_000);
-  });
-  return {
-    base,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await new Promise((resolve) => child.once('exit', resolve));
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+/** The real server on a free port with a fresh database and its demo orders. */
+async function startServer() {
+  const backend = await Backend.create();
+  const base = await backend.start();
+  return { base, stop: () => backend.destroy() };
 }
 
 let browser;
