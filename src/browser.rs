@@ -107,6 +107,35 @@ pub enum FetchError {
 /// GETs `url` (relative to the page) as text, bypassing stale caches so that a
 /// changed policy applies on the next visit.
 pub async fn fetch_text(url: &str) -> Result<String, FetchError> {
+    let reply = http_get(url, web_sys::RequestCache::NoCache, &[]).await?;
+    if !(200..300).contains(&reply.status) {
+        return Err(FetchError::Status(reply.status));
+    }
+    Ok(reply.body)
+}
+
+/// An HTTP answer: status and body text.
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+}
+
+/// GETs `url` (relative to the page) as JSON, saying which language the answer's
+/// messages should be in. Any status is a [`Reply`]; only no answer is an error.
+pub async fn get_json(url: &str, lang: Lang) -> Result<Reply, FetchError> {
+    let headers = [
+        ("Accept", "application/json"),
+        ("Accept-Language", lang.code()),
+    ];
+    http_get(url, web_sys::RequestCache::NoStore, &headers).await
+}
+
+/// One GET with `fetch`: any status is a reply, no answer is an error.
+async fn http_get(
+    url: &str,
+    cache: web_sys::RequestCache,
+    headers: &[(&str, &str)],
+) -> Result<Reply, FetchError> {
     let network = |e: wasm_bindgen::JsValue| {
         FetchError::Network(
             e.as_string()
@@ -120,47 +149,12 @@ pub async fn fetch_text(url: &str) -> Result<String, FetchError> {
     let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
     let init = web_sys::RequestInit::new();
     init.set_method("GET");
-    init.set_cache(web_sys::RequestCache::NoCache);
-    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-        .await
-        .map_err(network)?;
-    let response: web_sys::Response = response.dyn_into().map_err(network)?;
-    if !response.ok() {
-        return Err(FetchError::Status(response.status()));
+    init.set_cache(cache);
+    let request_headers = web_sys::Headers::new().map_err(network)?;
+    for (name, value) in headers {
+        request_headers.set(name, value).map_err(network)?;
     }
-    let text = JsFuture::from(response.text().map_err(network)?)
-        .await
-        .map_err(network)?;
-    text.as_string()
-        .ok_or_else(|| FetchError::Network("response is not text".into()))
-}
-
-/// An HTTP answer: status and body text.
-pub struct Reply {
-    pub status: u16,
-    pub body: String,
-}
-
-/// GETs `url` (relative to the page) as JSON, saying which language the answer's
-/// messages should be in. Any status is a [`Reply`]; only no answer is an error.
-pub async fn get_json(url: &str, lang: Lang) -> Result<Reply, FetchError> {
-    let network = |e: wasm_bindgen::JsValue| {
-        FetchError::Network(
-            e.dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-                .unwrap_or_else(|| "fetch failed".into()),
-        )
-    };
-    let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("GET");
-    init.set_cache(web_sys::RequestCache::NoStore);
-    let headers = web_sys::Headers::new().map_err(network)?;
-    headers.set("Accept", "application/json").map_err(network)?;
-    headers
-        .set("Accept-Language", lang.code())
-        .map_err(network)?;
-    init.set_headers(&headers);
+    init.set_headers(&request_headers);
     let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
         .map_err(network)?;
