@@ -72,13 +72,14 @@ pub fn text_in(
 
 /// What loading `policy.json` came to.
 #[derive(Clone)]
-enum Loaded {
+pub enum Loaded {
     Ready(Arc<Policy>),
     Invalid(Vec<String>),
     Failed(FetchError),
 }
 
-async fn load_policy(url: String) -> Loaded {
+/// Fetches `policy.json` and validates it with the engine.
+pub async fn load_policy(url: String) -> Loaded {
     match browser::fetch_text(&url).await {
         Err(e) => Loaded::Failed(e),
         Ok(text) => match Policy::from_json(&text) {
@@ -334,18 +335,23 @@ fn Pages(policy: Arc<Policy>, lang: RwSignal<Lang>, config: StoredValue<Config>)
     }
 }
 
-fn focus_page_title() {
-    use wasm_bindgen::JsCast;
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    if let Some(el) = doc
-        .get_element_by_id(PAGE_TITLE_ID)
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = el.focus();
+/// Focuses the page's `<h2>` and scrolls it into view (after a navigation).
+pub fn focus_page_title() {
+    if let Some(el) = focus_by_id(PAGE_TITLE_ID) {
         el.scroll_into_view();
     }
+}
+
+/// Focuses the element with `id`, if it is there.
+pub fn focus_by_id(id: &str) -> Option<web_sys::HtmlElement> {
+    use wasm_bindgen::JsCast;
+    let el = web_sys::window()?
+        .document()?
+        .get_element_by_id(id)?
+        .dyn_into::<web_sys::HtmlElement>()
+        .ok()?;
+    let _ = el.focus();
+    Some(el)
 }
 
 /// The id of every page's `<h2>`, focused after navigation.

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use aftersales_rules::case::{Fulfilment, Order, OrderLine};
 use aftersales_rules::{Policy, RequestType, Timestamp};
 
-use crate::app::{text, BackLink, PageTitle, Portal};
+use crate::app::{focus_by_id, text, BackLink, PageTitle, Portal};
 use crate::browser::{self, FetchError};
 use crate::demo::ORDERS;
 use crate::draft::{Draft, OrderSource};
@@ -601,7 +601,9 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
                 let first = es.first().map(FieldError::field);
                 errors.set(es);
                 if let Some(id) = first {
-                    request_animation_frame(move || focus_by_id(&id));
+                    request_animation_frame(move || {
+                        focus_by_id(&id);
+                    });
                 }
             }
         }
@@ -778,24 +780,15 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
                         let row = ItemRow::new(key, None, "", kind.as_deref().unwrap_or(""));
                         rows.push(row);
                     });
-                    request_animation_frame(move || focus_by_id(&format!("asp-item-{key}-name")));
+                    request_animation_frame(move || {
+                        focus_by_id(&format!("asp-item-{key}-name"));
+                    });
                 }
             >
                 {text(|l| tr!(l, portal.item_add))}
             </button>
             <button type="submit" class="asp-submit">{text(|l| tr!(l, portal.continue_label))}</button>
         </form>
-    }
-}
-
-fn focus_by_id(id: &str) {
-    use wasm_bindgen::JsCast;
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = el.focus();
     }
 }
 

@@ -14,7 +14,8 @@ use web_sys::Blob;
 use aftersales_rules::case::Filing;
 use aftersales_rules::{Outcome, Policy, RequestType};
 
-use super::{label, page_title, t, Ctx, Loaded, Page};
+use super::{label, page_title, t, Ctx, Page};
+use crate::app::Loaded;
 use crate::browser;
 use crate::contact::{self, ContactDraft, Field, Invalid, Problem, MAX_PHOTOS};
 use crate::draft::Draft;
@@ -51,7 +52,7 @@ pub fn FilePage(kind: RequestType) -> impl IntoView {
                 view! { <p class="asp-status" role="status">{t(|l| tr!(l, portal.loading))}</p> }
                     .into_any()
             }
-            Some(Loaded::Failed) => {
+            Some(Loaded::Invalid(_) | Loaded::Failed(_)) => {
                 view! {
                     <div class="asp-alert" role="alert">
                         <p class="asp-alert-title">{t(|l| tr!(l, portal.load_failed))}</p>

@@ -30,7 +30,7 @@ use leptos::prelude::*;
 use aftersales_rules::{Policy, RequestType, Timestamp};
 
 use crate::api::{self, RequestStatus};
-use crate::app::{self, text_in};
+use crate::app::{self, focus_page_title, load_policy, text_in, Loaded};
 use crate::brand::Brand;
 use crate::browser;
 use crate::i18n::Lang;
@@ -99,13 +99,6 @@ impl Page {
             Page::NotFound => "#/not-found".to_owned(),
         }
     }
-}
-
-/// What loading `policy.json` came to.
-#[derive(Clone)]
-pub enum Loaded {
-    Ready(Arc<Policy>),
-    Failed,
 }
 
 /// What every page needs, shared through context. All `Copy` handles.
@@ -212,16 +205,6 @@ pub fn status_id(status: RequestStatus) -> &'static str {
     }
 }
 
-async fn load_policy(url: String) -> Loaded {
-    match browser::fetch_text(&url).await {
-        Ok(text) => match Policy::from_json(&text) {
-            Ok(p) => Loaded::Ready(Arc::new(p)),
-            Err(_) => Loaded::Failed,
-        },
-        Err(_) => Loaded::Failed,
-    }
-}
-
 fn current_hash() -> String {
     web_sys::window()
         .and_then(|w| w.location().hash().ok())
@@ -323,18 +306,6 @@ pub fn RequestsApp(config: Config) -> impl IntoView {
                 }}
             </div>
         </div>
-    }
-}
-
-fn focus_page_title() {
-    use wasm_bindgen::JsCast;
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(crate::app::PAGE_TITLE_ID))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = el.focus();
-        el.scroll_into_view();
     }
 }
 
