@@ -14,24 +14,24 @@ use web_sys::Blob;
 use aftersales_rules::case::Filing;
 use aftersales_rules::{Outcome, Policy, RequestType};
 
-use super::{label, page_title, t, Ctx, Page};
-use crate::app::Loaded;
-use crate::browser;
-use crate::contact::{self, ContactDraft, Field, Invalid, Problem, MAX_PHOTOS};
-use crate::draft::Draft;
-use crate::i18n::{self, Lang};
-use crate::order::{input_field, InputKind, PHONE};
-use crate::outbox::{self, NewRequest, SubmitError};
-use crate::photo;
+use super::{Ctx, Page};
+use crate::browser::clock;
+use crate::handover::{self, Draft};
+use crate::requests::contact::{self, ContactDraft, Field, Invalid, Problem, MAX_PHOTOS};
+use crate::requests::outbox::{self, NewRequest, SubmitError};
+use crate::requests::photo;
+use crate::ui::field::{input_field, InputKind, PHONE};
+use crate::ui::i18n::{self, Lang};
+use crate::ui::policy::Loaded;
+use crate::ui::shell::PageTitle;
+use crate::ui::text::{label, text};
 
 const NAME: InputKind = InputKind("text", "text", "name");
 const FREE_TEXT: InputKind = InputKind("text", "text", "off");
 
 /// The self-check in progress, as the self-check keeps it for this tab.
 fn load_draft() -> Option<Draft> {
-    browser::load_session("draft")
-        .and_then(|json| serde_json::from_str::<Draft>(&json).ok())
-        .filter(|d| d.order.is_some())
+    handover::load_draft().filter(|d| d.order.is_some())
 }
 
 #[component]
@@ -41,21 +41,21 @@ pub fn FilePage(kind: RequestType) -> impl IntoView {
     view! {
         <a class="asp-back" href=ctx.self_check(&format!("#/{}/answer", kind.as_str()))>
             <span aria-hidden="true">"‹ "</span>
-            {t(|l| tr!(l, requests.back_to_answer))}
+            {text(|l| tr!(l, requests.back_to_answer))}
         </a>
-        {page_title(move || {
+        <PageTitle text=Signal::derive(move || {
             let l = ctx.lang.get();
             format!("{} · {}", i18n::request_type(l, kind), tr!(l, requests.file_title))
-        })}
+        }) />
         {move || match ctx.policy.get() {
             None => {
-                view! { <p class="asp-status" role="status">{t(|l| tr!(l, portal.loading))}</p> }
+                view! { <p class="asp-status" role="status">{text(|l| tr!(l, portal.loading))}</p> }
                     .into_any()
             }
             Some(Loaded::Invalid(_) | Loaded::Failed(_)) => {
                 view! {
                     <div class="asp-alert" role="alert">
-                        <p class="asp-alert-title">{t(|l| tr!(l, portal.load_failed))}</p>
+                        <p class="asp-alert-title">{text(|l| tr!(l, portal.load_failed))}</p>
                     </div>
                 }
                     .into_any()
@@ -70,11 +70,11 @@ fn no_draft(kind: RequestType) -> AnyView {
     let ctx = expect_context::<Ctx>();
     view! {
         <div class="asp-notice" data-state="no-draft">
-            <p class="asp-alert-title">{t(|l| tr!(l, requests.no_draft_title))}</p>
-            <p>{t(|l| tr!(l, requests.no_draft_text))}</p>
+            <p class="asp-alert-title">{text(|l| tr!(l, requests.no_draft_title))}</p>
+            <p>{text(|l| tr!(l, requests.no_draft_text))}</p>
             <p>
                 <a class="asp-button" href=ctx.self_check(&format!("#/{}", kind.as_str()))>
-                    {t(|l| tr!(l, requests.no_draft_link))}
+                    {text(|l| tr!(l, requests.no_draft_link))}
                 </a>
             </p>
         </div>
@@ -87,7 +87,7 @@ fn file_body(kind: RequestType, draft: Option<Draft>, policy: Arc<Policy>) -> An
     let Some(draft) = draft else {
         return no_draft(kind);
     };
-    let Some(Ok(decision)) = draft.decide(&policy, kind, browser::now()) else {
+    let Some(Ok(decision)) = draft.decide(&policy, kind, clock::now()) else {
         return no_draft(kind);
     };
     let number = draft
@@ -99,11 +99,11 @@ fn file_body(kind: RequestType, draft: Option<Draft>, policy: Arc<Policy>) -> An
     let summary = view! {
         <dl class="asp-facts asp-filing-summary">
             <div class="asp-fact">
-                <dt>{t(|l| tr!(l, requests.order_label))}</dt>
+                <dt>{text(|l| tr!(l, requests.order_label))}</dt>
                 <dd class="asp-order-number">{number}</dd>
             </div>
             <div class="asp-fact">
-                <dt>{t(|l| tr!(l, requests.answer_label))}</dt>
+                <dt>{text(|l| tr!(l, requests.answer_label))}</dt>
                 <dd data-outcome=outcome.as_str() data-clause=clause.as_str()>
                     {move || i18n::headline(ctx.lang.get(), outcome, clause, kind)}
                 </dd>
@@ -114,10 +114,10 @@ fn file_body(kind: RequestType, draft: Option<Draft>, policy: Arc<Policy>) -> An
         return view! {
             {summary}
             <div class="asp-alert" role="alert" data-state="refused">
-                <p>{t(|l| tr!(l, requests.refused_text))}</p>
+                <p>{text(|l| tr!(l, requests.refused_text))}</p>
                 <p>
                     <a class="asp-button" href=ctx.self_check(&format!("#/{}/answer", kind.as_str()))>
-                        {t(|l| tr!(l, requests.back_to_answer))}
+                        {text(|l| tr!(l, requests.back_to_answer))}
                     </a>
                 </p>
             </div>
@@ -140,7 +140,7 @@ fn file_body(kind: RequestType, draft: Option<Draft>, policy: Arc<Policy>) -> An
         Box::pin(async move {
             // `filed_at` is this moment, in the store's offset; the decision is
             // the one the customer sees now.
-            let now = browser::now();
+            let now = clock::now();
             let filed_at = policy.time_zone.localize(now).unwrap_or(now);
             let (Some(Ok(decision)), Some(case)) = (
                 draft.decide(&policy, kind, now),
@@ -169,7 +169,7 @@ fn file_body(kind: RequestType, draft: Option<Draft>, policy: Arc<Policy>) -> An
     });
     view! {
         {summary}
-        <p class="asp-intro">{t(|l| tr!(l, requests.file_intro))}</p>
+        <p class="asp-intro">{text(|l| tr!(l, requests.file_intro))}</p>
         {request_form(init, submit)}
     }
     .into_any()
@@ -410,7 +410,7 @@ pub fn request_form(init: FormInit, submit: Submit) -> impl IntoView {
                         .then(|| {
                             view! {
                                 <p class="asp-error-summary" role="alert">
-                                    {t(|l| tr!(l, requests.error_summary))}
+                                    {text(|l| tr!(l, requests.error_summary))}
                                 </p>
                             }
                         })
@@ -421,7 +421,7 @@ pub fn request_form(init: FormInit, submit: Submit) -> impl IntoView {
                         .then(|| {
                             view! {
                                 <p class="asp-error-summary" role="alert" data-error="storage">
-                                    {t(|l| tr!(l, requests.error_storage))}
+                                    {text(|l| tr!(l, requests.error_storage))}
                                 </p>
                             }
                         })
@@ -432,13 +432,13 @@ pub fn request_form(init: FormInit, submit: Submit) -> impl IntoView {
                         .then(|| {
                             view! {
                                 <p class="asp-error-summary" role="alert" data-error="case">
-                                    {t(|l| tr!(l, requests.needs_fix_case))}
+                                    {text(|l| tr!(l, requests.needs_fix_case))}
                                 </p>
                             }
                         })
                 }}
             </div>
-            <h3 class="asp-sub">{t(|l| tr!(l, requests.contact_title))}</h3>
+            <h3 class="asp-sub">{text(|l| tr!(l, requests.contact_title))}</h3>
             {input_field(
                 field_id(Field::Name).into(),
                 label(|l| tr!(l, requests.name)),
@@ -467,7 +467,7 @@ pub fn request_form(init: FormInit, submit: Submit) -> impl IntoView {
                 let error = error_for(Field::Description);
                 view! {
                     <div class="asp-field">
-                        <label for="asp-description">{t(|l| tr!(l, requests.description))}</label>
+                        <label for="asp-description">{text(|l| tr!(l, requests.description))}</label>
                         <textarea
                             id="asp-description"
                             rows="4"
@@ -478,15 +478,15 @@ pub fn request_form(init: FormInit, submit: Submit) -> impl IntoView {
                             on:input=move |ev| description.set(event_target_value(&ev))
                         ></textarea>
                         <p class="asp-hint" id="asp-description-hint">
-                            {t(|l| tr!(l, requests.description_hint))}
+                            {text(|l| tr!(l, requests.description_hint))}
                         </p>
                         <p class="asp-error" id="asp-description-error">{move || error.get()}</p>
                     </div>
                 }
             }
             <fieldset class="asp-field asp-photos">
-                <legend>{t(|l| tr!(l, requests.photos))}</legend>
-                <p class="asp-hint" id="asp-photos-hint">{t(|l| tr!(l, requests.photos_hint))}</p>
+                <legend>{text(|l| tr!(l, requests.photos))}</legend>
+                <p class="asp-hint" id="asp-photos-hint">{text(|l| tr!(l, requests.photos_hint))}</p>
                 {(kept > 0)
                     .then(|| {
                         view! {
@@ -524,7 +524,7 @@ pub fn request_form(init: FormInit, submit: Submit) -> impl IntoView {
                     }}
                 </ul>
                 <label class="asp-secondary asp-file-button">
-                    <span>{t(|l| tr!(l, requests.photos_add))}</span>
+                    <span>{text(|l| tr!(l, requests.photos_add))}</span>
                     <input
                         id="asp-photos-input"
                         class="asp-file-input"
@@ -542,7 +542,7 @@ pub fn request_form(init: FormInit, submit: Submit) -> impl IntoView {
                             .then(|| {
                                 view! {
                                     <p class="asp-status" data-state="preparing">
-                                        {t(|l| tr!(l, requests.photos_preparing))}
+                                        {text(|l| tr!(l, requests.photos_preparing))}
                                     </p>
                                 }
                             })

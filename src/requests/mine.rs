@@ -7,10 +7,13 @@ use leptos::prelude::*;
 use aftersales_rules::{RequestType, Timestamp};
 
 use super::when::when;
-use super::{colon, page_title, status_id, status_text, t, Ctx, Page};
-use crate::api::RequestStatus;
-use crate::i18n::{self, Lang};
-use crate::outbox::{self, MyRequest, OutboxState, OutboxView, PhotoState};
+use super::{status_id, status_text, Ctx, Page};
+use crate::browser::router::Fragment;
+use crate::requests::api::RequestStatus;
+use crate::requests::outbox::{self, MyRequest, OutboxState, OutboxView, PhotoState};
+use crate::ui::i18n::{self, Lang};
+use crate::ui::shell::PageTitle;
+use crate::ui::text::{colon, text};
 
 /// Statuses older than this are fetched again when the page opens or regains focus.
 const STALE_MS: f64 = 30_000.0;
@@ -136,15 +139,15 @@ pub fn MinePage() -> impl IntoView {
     });
 
     view! {
-        {page_title(move || t(|l| tr!(l, portal.my_requests))().to_owned())}
-        <p class="asp-intro">{t(|l| tr!(l, requests.mine_intro))}</p>
+        <PageTitle text=Signal::derive(move || text(|l| tr!(l, portal.my_requests))().to_owned()) />
+        <p class="asp-intro">{text(|l| tr!(l, requests.mine_intro))}</p>
         {move || match list.get() {
             None => {
-                view! { <p class="asp-status" role="status">{t(|l| tr!(l, requests.mine_loading))}</p> }
+                view! { <p class="asp-status" role="status">{text(|l| tr!(l, requests.mine_loading))}</p> }
                     .into_any()
             }
             Some(items) if items.is_empty() => {
-                view! { <p class="asp-empty" data-state="empty">{t(|l| tr!(l, requests.mine_empty))}</p> }
+                view! { <p class="asp-empty" data-state="empty">{text(|l| tr!(l, requests.mine_empty))}</p> }
                     .into_any()
             }
             Some(items) => {
@@ -157,7 +160,7 @@ pub fn MinePage() -> impl IntoView {
             }
         }}
         <p class="asp-actions">
-            <a class="asp-secondary" href=ctx.self_check("#/")>{t(|l| tr!(l, requests.new_check))}</a>
+            <a class="asp-secondary" href=ctx.self_check("#/")>{text(|l| tr!(l, requests.new_check))}</a>
         </p>
     }
 }
@@ -228,7 +231,7 @@ fn item_view(item: Item) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outbox::OutboxState;
+    use crate::requests::outbox::OutboxState;
 
     fn entry(id: &str, state: OutboxState, photos: Vec<PhotoState>) -> OutboxView {
         OutboxView {

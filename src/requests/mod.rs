@@ -1,4 +1,4 @@
-//! The requests app (issue 5), the portal's second WASM bundle (`requests.html`,
+//! The requests app, the portal's second WASM bundle (`requests.html`,
 //! bin `aftersales-requests`): filing a request from the self-check's answer,
 //! the offline outbox's progress, "My requests" and tracking with feedback.
 //!
@@ -15,44 +15,35 @@
 //! - `#/r/<id>?code=<code>`: one request from the server, on any device
 //!   ([`track`]).
 
+pub mod api;
+pub mod contact;
 mod file;
 mod mine;
+pub mod outbox;
+pub mod photo;
 pub mod qr;
 mod sent;
 mod track;
 pub mod when;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use leptos::prelude::*;
 
 use aftersales_rules::{Policy, RequestType, Timestamp};
 
-use crate::api::{self, RequestStatus};
-use crate::app::{self, focus_page_title, load_policy, text_in, Loaded};
-use crate::brand::Brand;
-use crate::browser;
-use crate::i18n::Lang;
-use crate::outbox;
-use crate::route::{encode, query_param, split_fragment};
-use crate::tabs::{self, Change};
-
-/// How the host page configured the app (attributes of the mount element).
-#[derive(Clone, Debug, Default)]
-pub struct Config {
-    /// Where `policy.json` is (`data-policy-url`).
-    pub policy_url: String,
-    /// The store's branding file (`data-store-url`), if any.
-    pub store_url: Option<String>,
-    /// The backend's API base (`data-api-base`, default `api/`).
-    pub api_base: String,
-    /// The app owns the page and may set `<html lang>` and the title.
-    pub manage_document: bool,
-    /// The self-check's page, relative to this one (`data-self-check`, default
-    /// `index.html`).
-    pub self_check: String,
-}
+use crate::browser::clock;
+use crate::browser::mount::Mount;
+use crate::browser::router::{encode, query_param, split_fragment, Fragment, HashRouter};
+use crate::browser::tabs::{self, Change};
+use crate::ui::brand::Brand;
+use crate::ui::i18n::Lang;
+use crate::ui::policy::{load_policy, Loaded};
+use crate::ui::shell::{
+    focus_title_on_navigation, header, manage_document, provide_language, NotFound,
+};
+use crate::ui::text::text;
+use api::RequestStatus;
 
 /// A page of the requests app, from the location's fragment.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,9 +62,8 @@ pub enum Page {
     NotFound,
 }
 
-impl Page {
-    /// Parses a location fragment, with or without the leading `#`.
-    pub fn parse(hash: &str) -> Page {
+impl Fragment for Page {
+    fn parse(hash: &str) -> Page {
         let (segments, query) = split_fragment(hash);
         let code = query_param(query, "code");
         let seg: Vec<&str> = segments.iter().map(String::as_str).collect();
@@ -89,8 +79,7 @@ impl Page {
         }
     }
 
-    /// The fragment for this page, `#/…`.
-    pub fn href(&self) -> String {
+    fn href(&self) -> String {
         match self {
             Page::Mine => "#/".to_owned(),
             Page::File(kind) => format!("#/file/{}", kind.as_str()),
@@ -105,10 +94,10 @@ impl Page {
 #[derive(Clone, Copy)]
 pub struct Ctx {
     pub lang: RwSignal<Lang>,
-    pub page: RwSignal<Page>,
+    pub router: HashRouter<Page>,
     /// `None` while loading.
     pub policy: RwSignal<Option<Loaded>>,
-    pub config: StoredValue<Config>,
+    pub mount: StoredValue<Mount>,
     /// The current instant, refreshed every second.
     pub clock: ReadSignal<Timestamp>,
     /// Counts changes of the device store (this tab or another): re-read.
@@ -124,64 +113,35 @@ pub struct Ctx {
 impl Ctx {
     /// Goes to `page` as a new history entry.
     pub fn go(&self, page: Page) {
-        if let Some(location) = web_sys::window().map(|w| w.location()) {
-            if location.set_hash(&page.href()).is_ok() {
-                return;
-            }
-        }
-        self.page.set(page);
+        self.router.go(page);
     }
 
     /// Replaces the current history entry (after filing, so that "back" does not
     /// return to a form that would file the request again).
     pub fn replace(&self, page: Page) {
-        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-            let _ = history.replace_state_with_url(
-                &wasm_bindgen::JsValue::NULL,
-                "",
-                Some(&page.href()),
-            );
-        }
-        self.page.set(page);
+        self.router.redirect(page);
     }
 
     pub fn api_base(&self) -> String {
-        self.config.with_value(|c| c.api_base.clone())
+        self.mount
+            .with_value(|m| m.api_base.clone())
+            .unwrap_or_else(|| DEFAULT_API_BASE.to_owned())
     }
 
     /// A link into the self-check: `index.html#/return/answer`.
     pub fn self_check(&self, fragment: &str) -> String {
-        self.config
-            .with_value(|c| format!("{}{fragment}", c.self_check))
+        self.mount
+            .with_value(|m| format!("{}{fragment}", m.self_check))
     }
 
-    /// The store's time zone, once the policy is loaded.
+    /// The loaded policy, once it is ready.
     pub fn policy(&self) -> Option<Arc<Policy>> {
-        match self.policy.get() {
-            Some(Loaded::Ready(p)) => Some(p),
-            _ => None,
-        }
+        self.policy.get().and_then(|p| p.ready())
     }
 }
 
-/// A fixed text of the translation files that follows the language switch.
-pub fn t(f: fn(Lang) -> &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    text_in(expect_context::<Ctx>().lang, f)
-}
-
-/// [`t`] as a `Signal<String>` (labels of `input_field`).
-pub fn label(f: fn(Lang) -> &'static str) -> Signal<String> {
-    let text = t(f);
-    Signal::derive(move || text().to_owned())
-}
-
-/// The separator after a label: full-width in Chinese (`查询码：`), `: ` in English.
-pub fn colon(l: Lang) -> &'static str {
-    match l {
-        Lang::Zh => "：",
-        Lang::En => ": ",
-    }
-}
+/// Filing needs the backend: without `data-api-base` it is the page's `api/`.
+const DEFAULT_API_BASE: &str = "api/";
 
 /// The server's status in words.
 pub fn status_text(l: Lang, status: RequestStatus) -> &'static str {
@@ -205,40 +165,24 @@ pub fn status_id(status: RequestStatus) -> &'static str {
     }
 }
 
-fn current_hash() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default()
-}
-
 fn on_line() -> bool {
     web_sys::window().is_none_or(|w| w.navigator().on_line())
 }
 
 #[component]
-pub fn RequestsApp(config: Config) -> impl IntoView {
-    let lang = RwSignal::new(browser::initial_lang());
-    // Server messages (a 422's text) follow the page's language.
-    Effect::new(move |_| api::set_language(lang.get().code()));
+pub fn App(mount: Mount) -> impl IntoView {
+    let lang = provide_language();
 
     let brand = RwSignal::new(Brand::default());
     let policy: RwSignal<Option<Loaded>> = RwSignal::new(None);
     {
-        let (store_url, policy_url) = (config.store_url.clone(), config.policy_url.clone());
+        let (store_url, policy_url) = (mount.store_url.clone(), mount.policy_url.clone());
         leptos::task::spawn_local(async move { policy.set(Some(load_policy(policy_url).await)) });
         leptos::task::spawn_local(async move { brand.set(Brand::load(store_url).await) });
     }
 
-    let page = RwSignal::new(Page::parse(&current_hash()));
-    let _ = window_event_listener(leptos::ev::hashchange, move |_| {
-        page.set(Page::parse(&current_hash()));
-    });
-
-    let (clock, set_clock) = signal(browser::now());
-    let _ = set_interval_with_handle(
-        move || set_clock.set(browser::now()),
-        Duration::from_secs(1),
-    );
+    let router = HashRouter::<Page>::install();
+    let clock = clock::ticking();
 
     // The device store and upload progress, from this tab and the others.
     let (stored, set_stored) = signal(0u64);
@@ -264,15 +208,13 @@ pub fn RequestsApp(config: Config) -> impl IntoView {
     let _ = window_event_listener(leptos::ev::online, move |_| set_online.set(true));
     let _ = window_event_listener(leptos::ev::offline, move |_| set_online.set(false));
 
-    outbox::start_sync_service(&config.api_base);
-
-    let manage_document = config.manage_document;
-    let home = format!("{}#/", config.self_check);
+    let manage = mount.manage_document;
+    let home = format!("{}#/", mount.self_check);
     let ctx = Ctx {
         lang,
-        page,
+        router,
         policy,
-        config: StoredValue::new(config),
+        mount: StoredValue::new(mount),
         clock,
         stored,
         progress,
@@ -280,58 +222,39 @@ pub fn RequestsApp(config: Config) -> impl IntoView {
         online,
     };
     provide_context(ctx);
+    outbox::start_sync_service(&ctx.api_base());
 
-    if manage_document {
-        app::manage_document(lang, brand, |l| tr!(l, portal.my_requests));
+    if manage {
+        manage_document(lang, brand, |l| tr!(l, portal.my_requests));
     }
-
-    // Focus the new page's heading after a navigation (not on the first render).
-    Effect::new(move |first: Option<()>| {
-        page.track();
-        if first.is_some() {
-            request_animation_frame(focus_page_title);
-        }
-    });
+    focus_title_on_navigation(move || router.route.track());
 
     view! {
         <div class="asp asp-requests" lang=move || lang.get().code() style=move || brand.get().style()>
-            {app::header(lang, brand, home, "#/")}
+            {header(lang, brand, home, "#/")}
             <div class="asp-page">
-                {move || match page.get() {
+                {move || match router.route.get() {
                     Page::Mine => view! { <mine::MinePage /> }.into_any(),
                     Page::File(kind) => view! { <file::FilePage kind /> }.into_any(),
                     Page::Entry(id) => view! { <sent::EntryPage id /> }.into_any(),
                     Page::Track { id, code } => view! { <track::TrackPage id code /> }.into_any(),
-                    Page::NotFound => view! { <NotFound /> }.into_any(),
+                    Page::NotFound => {
+                        view! {
+                            <NotFound>
+                                <a class="asp-button" href="#/">
+                                    {text(|l| tr!(l, portal.my_requests))}
+                                </a>
+                                " "
+                                <a class="asp-secondary" href=ctx.self_check("#/")>
+                                    {text(|l| tr!(l, requests.new_check))}
+                                </a>
+                            </NotFound>
+                        }
+                            .into_any()
+                    }
                 }}
             </div>
         </div>
-    }
-}
-
-/// A page heading that receives focus after navigation.
-pub fn page_title(text: impl Fn() -> String + Send + Sync + 'static) -> impl IntoView {
-    view! {
-        <h2 id=crate::app::PAGE_TITLE_ID class="asp-page-title" tabindex="-1">
-            {text}
-        </h2>
-    }
-}
-
-#[component]
-fn NotFound() -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
-    view! {
-        {page_title(move || t(|l| tr!(l, portal.not_found))().to_owned())}
-        <p>
-            <a class="asp-button" href="#/">
-                {t(|l| tr!(l, portal.my_requests))}
-            </a>
-            " "
-            <a class="asp-secondary" href=ctx.self_check("#/")>
-                {t(|l| tr!(l, requests.new_check))}
-            </a>
-        </p>
     }
 }
 

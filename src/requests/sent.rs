@@ -11,16 +11,19 @@ use leptos::prelude::*;
 use aftersales_rules::Timestamp;
 
 use super::file::{request_form, FormInit, Submit};
-use super::{colon, page_title, t, Ctx, Page};
-use crate::api::Problem;
-use crate::browser;
-use crate::contact::{ContactDraft, Field};
-use crate::format;
-use crate::i18n::{self, Lang};
-use crate::outbox::{
+use super::{Ctx, Page};
+use crate::browser::clock;
+use crate::browser::router::Fragment;
+use crate::requests::api::Problem;
+use crate::requests::contact::{ContactDraft, Field};
+use crate::requests::outbox::{
     self, Failure, MyRequest, NewRequest, OutboxState, OutboxView, PhotoState, RequestBody,
     UploadProgress,
 };
+use crate::ui::format;
+use crate::ui::i18n::{self, Lang};
+use crate::ui::shell::PageTitle;
+use crate::ui::text::{colon, text};
 
 /// What the device knows of the request.
 #[derive(Clone, Debug, PartialEq)]
@@ -126,12 +129,12 @@ pub fn EntryPage(id: String) -> impl IntoView {
     let view_kind = Memo::new(move |_| known.with(shown));
     let id_for_view = id.clone();
     view! {
-        {page_title(move || t(|l| tr!(l, requests.request_title))().to_owned())}
+        <PageTitle text=Signal::derive(move || text(|l| tr!(l, requests.request_title))().to_owned()) />
         {move || {
             let id = id_for_view.clone();
             match view_kind.get() {
                 Shown::Loading => {
-                    view! { <p class="asp-status" role="status">{t(|l| tr!(l, requests.mine_loading))}</p> }
+                    view! { <p class="asp-status" role="status">{text(|l| tr!(l, requests.mine_loading))}</p> }
                         .into_any()
                 }
                 Shown::Sending => sending(known, upload, thumbs, last).into_any(),
@@ -140,9 +143,9 @@ pub fn EntryPage(id: String) -> impl IntoView {
                 Shown::Gone => {
                     view! {
                         <div class="asp-notice" data-state="gone">
-                            <p>{t(|l| tr!(l, requests.not_on_device))}</p>
+                            <p>{text(|l| tr!(l, requests.not_on_device))}</p>
                             <p>
-                                <a class="asp-button" href="#/">{t(|l| tr!(l, portal.my_requests))}</a>
+                                <a class="asp-button" href="#/">{text(|l| tr!(l, portal.my_requests))}</a>
                             </p>
                         </div>
                     }
@@ -216,7 +219,7 @@ fn sending(
         }>
             <p class="asp-alert-title">
                 <span class="asp-spinner" aria-hidden="true"></span>
-                {t(|l| tr!(l, requests.state_saved))}
+                {text(|l| tr!(l, requests.state_saved))}
             </p>
             <p class="asp-retry-detail">{detail}</p>
             {move || {
@@ -229,7 +232,7 @@ fn sending(
                                 data-action="retry"
                                 on:click=move |_| leptos::task::spawn_local(outbox::sync_now())
                             >
-                                {t(|l| tr!(l, requests.retry_now))}
+                                {text(|l| tr!(l, requests.retry_now))}
                             </button>
                         }
                     })
@@ -265,12 +268,12 @@ fn received(
     view! {
         {summary(known)}
         <div class="asp-notice asp-ok" role="status" data-state="received">
-            <p class="asp-alert-title">{t(|l| tr!(l, requests.state_received))}</p>
+            <p class="asp-alert-title">{text(|l| tr!(l, requests.state_received))}</p>
             <p>
-                {t(|l| tr!(l, requests.tracking_code))} {t(colon)}
+                {text(|l| tr!(l, requests.tracking_code))} {text(colon)}
                 <strong class="asp-code" data-tracking-code=code>{code}</strong>
             </p>
-            <p class="asp-hint">{t(|l| tr!(l, requests.tracking_code_hint))}</p>
+            <p class="asp-hint">{text(|l| tr!(l, requests.tracking_code_hint))}</p>
         </div>
         {move || {
             photos_pending()
@@ -278,7 +281,7 @@ fn received(
                     view! {
                         <p class="asp-status" data-state="photos">
                             <span class="asp-spinner" aria-hidden="true"></span>
-                            {t(|l| tr!(l, requests.photos_sending))}
+                            {text(|l| tr!(l, requests.photos_sending))}
                         </p>
                     }
                 })
@@ -291,12 +294,12 @@ fn received(
                     .map(|code| {
                         view! {
                             <a class="asp-button" data-action="follow" href=Page::Track { id, code }.href()>
-                                {t(|l| tr!(l, requests.follow))}
+                                {text(|l| tr!(l, requests.follow))}
                             </a>
                         }
                     })
             }}
-            <a class="asp-secondary" href="#/">{t(|l| tr!(l, portal.my_requests))}</a>
+            <a class="asp-secondary" href="#/">{text(|l| tr!(l, portal.my_requests))}</a>
         </p>
     }
 }
@@ -410,7 +413,7 @@ fn fix(id: String, known: RwSignal<Option<Known>>) -> impl IntoView {
     view! {
         {summary(known)}
         <div class="asp-alert" role="alert" data-state="needs_fix" data-status=status data-code=code>
-            <p class="asp-alert-title">{t(|l| tr!(l, requests.needs_fix_title))}</p>
+            <p class="asp-alert-title">{text(|l| tr!(l, requests.needs_fix_title))}</p>
             {(!message.is_empty()).then(|| view! { <p class="asp-server-message">{message}</p> })}
             <p>
                 {move || {
@@ -423,7 +426,7 @@ fn fix(id: String, known: RwSignal<Option<Known>>) -> impl IntoView {
                     view! {
                         <p>
                             <a class="asp-secondary" href=ctx.self_check("#/")>
-                                {t(|l| tr!(l, requests.no_draft_link))}
+                                {text(|l| tr!(l, requests.no_draft_link))}
                             </a>
                         </p>
                     }
@@ -448,7 +451,7 @@ fn fix(id: String, known: RwSignal<Option<Known>>) -> impl IntoView {
                 Box::pin(async move {
                     // The same request, corrected: the moment and the answer the
                     // customer filed with stay.
-                    let filed_at = Timestamp::parse(&stored.filed_at).unwrap_or_else(|_| browser::now());
+                    let filed_at = Timestamp::parse(&stored.filed_at).unwrap_or_else(|_| clock::now());
                     let new_id = outbox::resubmit(
                         &id,
                         NewRequest {
@@ -469,7 +472,7 @@ fn fix(id: String, known: RwSignal<Option<Known>>) -> impl IntoView {
         }}
         <p class="asp-actions">
             <button type="button" class="asp-link-button" data-action="discard" on:click=discard>
-                {t(|l| tr!(l, requests.discard))}
+                {text(|l| tr!(l, requests.discard))}
             </button>
         </p>
     }

@@ -10,12 +10,15 @@ use wasm_bindgen::{JsCast, JsValue};
 use aftersales_rules::Timestamp;
 
 use super::when::when;
-use super::{colon, page_title, qr, status_id, status_text, t, Ctx, Page};
-use crate::api::{self, ApiError, Due, RequestStatus, Tracking};
-use crate::browser;
-use crate::format;
-use crate::i18n::{self, Lang};
-use crate::outbox::{self, MyRequest};
+use super::{qr, status_id, status_text, Ctx, Page};
+use crate::browser::router::Fragment;
+use crate::browser::storage;
+use crate::requests::api::{self, ApiError, Due, RequestStatus, Tracking};
+use crate::requests::outbox::{self, MyRequest};
+use crate::ui::format;
+use crate::ui::i18n::{self, Lang};
+use crate::ui::shell::PageTitle;
+use crate::ui::text::{colon, text};
 
 /// "What happens next" in the customer's words.
 fn due_sentence(l: Lang, what: &str, when: &str) -> String {
@@ -128,9 +131,9 @@ pub fn TrackPage(id: String, code: String) -> impl IntoView {
     view! {
         <a class="asp-back" href="#/">
             <span aria-hidden="true">"‹ "</span>
-            {t(|l| tr!(l, portal.my_requests))}
+            {text(|l| tr!(l, portal.my_requests))}
         </a>
-        {page_title(move || {
+        <PageTitle text=Signal::derive(move || {
             let l = ctx.lang.get();
             let kind = data
                 .with(|d| match d {
@@ -142,12 +145,12 @@ pub fn TrackPage(id: String, code: String) -> impl IntoView {
                 Some(kind) => format!("{} · {}", i18n::request_type(l, kind), tr!(l, requests.track_title)),
                 None => tr!(l, requests.track_title).to_owned(),
             }
-        })}
+        }) />
         <div class="asp-live" aria-live="polite">
             {move || {
                 (loading.get() && data.with(Option::is_none))
                     .then(|| {
-                        view! { <p class="asp-status" role="status">{t(|l| tr!(l, requests.track_loading))}</p> }
+                        view! { <p class="asp-status" role="status">{text(|l| tr!(l, requests.track_loading))}</p> }
                     })
             }}
         </div>
@@ -159,7 +162,7 @@ pub fn TrackPage(id: String, code: String) -> impl IntoView {
                 Some(Err(ApiError::NotFound)) => {
                     view! {
                         <div class="asp-alert" role="alert" data-state="not_found">
-                            <p>{t(|l| tr!(l, requests.track_not_found))}</p>
+                            <p>{text(|l| tr!(l, requests.track_not_found))}</p>
                         </div>
                     }
                         .into_any()
@@ -167,7 +170,7 @@ pub fn TrackPage(id: String, code: String) -> impl IntoView {
                 Some(Err(ApiError::RateLimited { .. })) => {
                     view! {
                         <div class="asp-alert" role="alert" data-state="rate_limited">
-                            <p>{t(|l| tr!(l, requests.track_rate_limited))}</p>
+                            <p>{text(|l| tr!(l, requests.track_rate_limited))}</p>
                         </div>
                     }
                         .into_any()
@@ -183,7 +186,7 @@ pub fn TrackPage(id: String, code: String) -> impl IntoView {
                 disabled=move || loading.get()
                 on:click=move |_| fetch.run(())
             >
-                {t(|l| tr!(l, requests.refresh))}
+                {text(|l| tr!(l, requests.refresh))}
             </button>
         </p>
     }
@@ -195,19 +198,19 @@ fn unreachable_view(known: Option<MyRequest>) -> impl IntoView {
     match known {
         None => view! {
             <div class="asp-alert" role="alert" data-state="offline">
-                <p>{t(|l| tr!(l, requests.track_offline))}</p>
+                <p>{text(|l| tr!(l, requests.track_offline))}</p>
             </div>
         }
         .into_any(),
         Some(m) => view! {
             <div class="asp-alert" role="alert" data-state="offline">
-                <p>{t(|l| tr!(l, requests.track_offline_known))}</p>
+                <p>{text(|l| tr!(l, requests.track_offline_known))}</p>
                 <p>
                     <span class=format!("asp-badge asp-status-{}", status_id(m.status)) data-status=status_id(m.status)>
                         {move || status_text(ctx.lang.get(), m.status)}
                     </span>
                     " "
-                    {t(|l| tr!(l, requests.tracking_code))} {t(colon)}
+                    {text(|l| tr!(l, requests.tracking_code))} {text(colon)}
                     <span class="asp-code">{m.tracking_code.clone()}</span>
                 </p>
             </div>
@@ -253,7 +256,7 @@ fn tracked(
     view! {
         <dl class="asp-facts asp-track-facts" data-status=status_id(status)>
             <div class="asp-fact">
-                <dt>{t(|l| tr!(l, requests.status))}</dt>
+                <dt>{text(|l| tr!(l, requests.status))}</dt>
                 <dd>
                     <span class=format!("asp-badge asp-status-{}", status_id(status)) data-status=status_id(status)>
                         {move || status_text(ctx.lang.get(), status)}
@@ -266,24 +269,24 @@ fn tracked(
                     let id = s.clone();
                     view! {
                         <div class="asp-fact">
-                            <dt>{t(|l| tr!(l, requests.step))}</dt>
+                            <dt>{text(|l| tr!(l, requests.step))}</dt>
                             <dd data-step=id>{move || i18n::step(ctx.lang.get(), &s)}</dd>
                         </div>
                     }
                 })}
             <div class="asp-fact">
-                <dt>{t(|l| tr!(l, requests.tracking_code))}</dt>
+                <dt>{text(|l| tr!(l, requests.tracking_code))}</dt>
                 <dd class="asp-code" data-tracking-code=code.clone()>{code.clone()}</dd>
             </div>
             <div class="asp-fact">
-                <dt>{t(|l| tr!(l, requests.order_label))}</dt>
+                <dt>{text(|l| tr!(l, requests.order_label))}</dt>
                 <dd>{order_number}</dd>
             </div>
             {filed
                 .map(|at| {
                     view! {
                         <div class="asp-fact">
-                            <dt>{t(|l| tr!(l, requests.filed_at))}</dt>
+                            <dt>{text(|l| tr!(l, requests.filed_at))}</dt>
                             <dd>{move || when(at, ctx.clock.get(), ctx.lang.get())}</dd>
                         </div>
                     }
@@ -292,7 +295,7 @@ fn tracked(
                 .then(|| {
                     view! {
                         <div class="asp-fact">
-                            <dt>{t(|l| tr!(l, requests.photos_held))}</dt>
+                            <dt>{text(|l| tr!(l, requests.photos_held))}</dt>
                             <dd data-attachments=attachments>{attachments}</dd>
                         </div>
                     }
@@ -301,7 +304,7 @@ fn tracked(
         {decision
             .map(|(outcome, clause, kind)| {
                 view! {
-                    <h3 class="asp-sub">{t(|l| tr!(l, requests.answer_title))}</h3>
+                    <h3 class="asp-sub">{text(|l| tr!(l, requests.answer_title))}</h3>
                     <p class="asp-headline" data-outcome=outcome.as_str() data-clause=clause.as_str()>
                         {move || i18n::headline(ctx.lang.get(), outcome, clause, kind)}
                     </p>
@@ -345,7 +348,7 @@ fn tracked(
         {(!history.is_empty())
             .then(|| {
                 view! {
-                    <h3 class="asp-sub">{t(|l| tr!(l, requests.history_title))}</h3>
+                    <h3 class="asp-sub">{text(|l| tr!(l, requests.history_title))}</h3>
                     <ol class="asp-history">
                         {history
                             .into_iter()
@@ -380,7 +383,7 @@ fn tracked(
                                             .map(|n| {
                                                 view! {
                                                     <p class="asp-note">
-                                                        <span class="asp-label">{t(|l| tr!(l, requests.note))} {t(colon)}</span>
+                                                        <span class="asp-label">{text(|l| tr!(l, requests.note))} {text(colon)}</span>
                                                         {n}
                                                     </p>
                                                 }
@@ -421,8 +424,8 @@ fn share_view(url: String) -> impl IntoView {
     let qr = qr::path(&url);
     view! {
         <section class="asp-share" aria-labelledby="asp-share-title">
-            <h3 class="asp-sub" id="asp-share-title">{t(|l| tr!(l, requests.share_title))}</h3>
-            <p class="asp-hint">{t(|l| tr!(l, requests.share_text))}</p>
+            <h3 class="asp-sub" id="asp-share-title">{text(|l| tr!(l, requests.share_title))}</h3>
+            <p class="asp-hint">{text(|l| tr!(l, requests.share_text))}</p>
             <div class="asp-share-row">
                 <input
                     id="asp-share-link"
@@ -430,10 +433,10 @@ fn share_view(url: String) -> impl IntoView {
                     type="text"
                     readonly
                     value=url
-                    aria-label=t(|l| tr!(l, requests.share_title))
+                    aria-label=text(|l| tr!(l, requests.share_title))
                 />
                 <button type="button" class="asp-secondary" data-action="copy" on:click=copy>
-                    {t(|l| tr!(l, requests.copy_link))}
+                    {text(|l| tr!(l, requests.copy_link))}
                 </button>
             </div>
             <p class="asp-live" aria-live="polite">
@@ -445,7 +448,7 @@ fn share_view(url: String) -> impl IntoView {
                         class="asp-qr"
                         viewBox=format!("0 0 {side} {side}")
                         role="img"
-                        aria-label=t(|l| tr!(l, requests.qr_label))
+                        aria-label=text(|l| tr!(l, requests.qr_label))
                         shape-rendering="crispEdges"
                     >
                         <rect width=side height=side fill="#ffffff"></rect>
@@ -469,16 +472,16 @@ fn survey(
         _ => None,
     });
     if let Some(rating) = given {
-        browser::store(&survey_key(&id), "1");
+        storage::store(&survey_key(&id), "1");
         return view! {
             <section class="asp-survey asp-notice asp-ok" data-state="given">
-                <p>{t(|l| tr!(l, requests.survey_thanks))}</p>
+                <p>{text(|l| tr!(l, requests.survey_thanks))}</p>
                 <p>{move || tr!(ctx.lang.get(), requests.survey_given, rating = rating).to_string()}</p>
             </section>
         }
         .into_any();
     }
-    if browser::load(&survey_key(&id)).is_some() {
+    if storage::load(&survey_key(&id)).is_some() {
         return ().into_any();
     }
     let rating: RwSignal<Option<u8>> = RwSignal::new(None);
@@ -489,7 +492,7 @@ fn survey(
     let hidden = RwSignal::new(false);
     let later_id = id.clone();
     let later = move |_| {
-        browser::store(&survey_key(&later_id), "1");
+        storage::store(&survey_key(&later_id), "1");
         hidden.set(true);
     };
     let send = move |ev: leptos::ev::SubmitEvent| {
@@ -514,7 +517,7 @@ fn survey(
             sending.try_set(false);
             match result {
                 Ok(feedback) => {
-                    browser::store(&survey_key(&id), "1");
+                    storage::store(&survey_key(&id), "1");
                     data.try_update(|d| {
                         if let Some(Ok(t)) = d {
                             t.feedback = Some(feedback);
@@ -522,7 +525,7 @@ fn survey(
                     });
                 }
                 Err(ApiError::Refused(p)) if p.code == "feedback_exists" => {
-                    browser::store(&survey_key(&id), "1");
+                    storage::store(&survey_key(&id), "1");
                     hidden.try_set(true);
                 }
                 Err(_) => {
@@ -537,9 +540,9 @@ fn survey(
                 .then(|| {
                     view! {
                         <form class="asp-survey asp-form" data-state="open" on:submit=send.clone()>
-                            <h3 class="asp-sub">{t(|l| tr!(l, requests.survey_title))}</h3>
+                            <h3 class="asp-sub">{text(|l| tr!(l, requests.survey_title))}</h3>
                             <fieldset class="asp-rating">
-                                <legend>{t(|l| tr!(l, requests.survey_rating))}</legend>
+                                <legend>{text(|l| tr!(l, requests.survey_rating))}</legend>
                                 <div class="asp-pills">
                                     {(1u8..=5)
                                         .map(|n| {
@@ -565,7 +568,7 @@ fn survey(
                                 </p>
                             </fieldset>
                             <div class="asp-field">
-                                <label for="asp-survey-comment">{t(|l| tr!(l, requests.survey_comment))}</label>
+                                <label for="asp-survey-comment">{text(|l| tr!(l, requests.survey_comment))}</label>
                                 <textarea
                                     id="asp-survey-comment"
                                     rows="3"
@@ -579,10 +582,10 @@ fn survey(
                             </p>
                             <div class="asp-actions">
                                 <button type="submit" class="asp-button" data-action="send-feedback" disabled=move || sending.get()>
-                                    {t(|l| tr!(l, requests.survey_send))}
+                                    {text(|l| tr!(l, requests.survey_send))}
                                 </button>
                                 <button type="button" class="asp-link-button" on:click=later.clone()>
-                                    {t(|l| tr!(l, requests.survey_later))}
+                                    {text(|l| tr!(l, requests.survey_later))}
                                 </button>
                             </div>
                         </form>

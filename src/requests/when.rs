@@ -6,7 +6,7 @@
 use aftersales_rules::time::Date;
 use aftersales_rules::Timestamp;
 
-use crate::i18n::Lang;
+use crate::ui::i18n::Lang;
 
 const WEEKDAYS_ZH: [&str; 7] = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
 const WEEKDAYS_EN: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];

@@ -1,56 +1,21 @@
-//! The portal's client of the server's JSON API (API.md): filing, photos,
-//! tracking, feedback, order look-up.
+//! The requests app's client of the server's JSON API (`docs/api.md`): filing,
+//! photos, tracking, feedback.
 //!
-//! Every call goes through `XMLHttpRequest`, not `fetch`: it reports upload
-//! progress and has a timeout, so a stalled request never holds the outbox.
-//! `api_base` is where the API lives relative to the page (`"api/"`).
+//! Every call goes through `XMLHttpRequest` ([`crate::browser::http::send`]):
+//! it reports upload progress and has a timeout, so a stalled request never
+//! holds the outbox. `api_base` is where the API lives relative to the page
+//! (`"api/"`).
 
-use std::cell::RefCell;
-
-use aftersales_rules::case::Order;
 use aftersales_rules::{Decision, RequestType, Timestamp};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use web_sys::{Blob, ProgressEvent, XmlHttpRequest};
+use web_sys::Blob;
 
-use crate::events;
+use crate::browser::http::{endpoint, send, Body, Progress, Reply, Unreachable};
 
 const JSON_TIMEOUT_MS: u32 = 30_000;
 /// A 1600 px JPEG is well under 1 MB; this allows for a slow mobile link.
 const PHOTO_TIMEOUT_MS: u32 = 180_000;
-/// A longer Retry-After is taken as a misconfigured proxy, not a plan.
-const MAX_RETRY_AFTER_SECS: u64 = 3600;
-
-thread_local! {
-    static LANGUAGE: RefCell<String> = RefCell::new("zh-CN".to_owned());
-}
-
-/// The language sent as `Accept-Language` (server messages follow it); the UI
-/// sets it whenever the customer switches. Default `zh-CN`.
-pub fn set_language(tag: &str) {
-    LANGUAGE.with(|l| *l.borrow_mut() = tag.to_owned());
-}
-
-fn language() -> String {
-    LANGUAGE.with(|l| l.borrow().clone())
-}
-
-// ------------------------------------------------------------------ answers
-
-/// An HTTP answer, whatever its status.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Reply {
-    pub status: u16,
-    pub body: String,
-    /// `Retry-After`, in seconds.
-    pub retry_after: Option<u64>,
-}
-
-/// No HTTP answer at all: offline, DNS, timeout, connection reset.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Unreachable;
 
 /// One field the server refused (`{"field": "contact.phone", "code": "invalid"}`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,20 +108,12 @@ fn read<T: DeserializeOwned>(reply: Result<Reply, Unreachable>) -> Result<T, Api
     }
 }
 
-/// `Retry-After` in seconds (the delta form; the server sends that), bounded.
-pub fn retry_after_secs(header: &str) -> Option<u64> {
-    let secs: u64 = header.trim().parse().ok()?;
-    Some(secs.min(MAX_RETRY_AFTER_SECS))
-}
-
 /// Reads a value the server may express in a way this build does not know (a
 /// newer clause or type): unknown becomes `None`, not a failed page.
 fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
     let value = serde_json::Value::deserialize(d)?;
     Ok(serde_json::from_value(value).ok())
 }
-
-// ------------------------------------------------------------------ shapes
 
 /// Where a request stands (the server's `status`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -242,128 +199,6 @@ pub struct Tracking {
     pub feedback: Option<Feedback>,
 }
 
-// ------------------------------------------------------------------ URLs
-
-/// Percent-encodes everything but RFC 3986's unreserved characters, so order
-/// numbers, codes and `+86` phones survive as one path segment or value.
-fn encode(text: &str, out: &mut String) {
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-}
-
-/// `api_base` + encoded path segments + encoded query.
-pub fn endpoint(api_base: &str, segments: &[&str], query: &[(&str, &str)]) -> String {
-    let mut url = api_base.to_owned();
-    if !url.is_empty() && !url.ends_with('/') {
-        url.push('/');
-    }
-    for (i, segment) in segments.iter().enumerate() {
-        if i > 0 {
-            url.push('/');
-        }
-        encode(segment, &mut url);
-    }
-    for (i, (name, value)) in query.iter().enumerate() {
-        url.push(if i == 0 { '?' } else { '&' });
-        encode(name, &mut url);
-        url.push('=');
-        encode(value, &mut url);
-    }
-    url
-}
-
-// ------------------------------------------------------------------ transport
-
-pub enum Body<'a> {
-    Empty,
-    Json(&'a str),
-    Photo(&'a Blob),
-}
-
-/// Bytes sent and total, as the upload goes.
-pub type Progress = Box<dyn FnMut(f64, f64)>;
-
-/// Sends one request; any HTTP status is a `Reply`, no answer `Unreachable`.
-pub async fn send(
-    method: &str,
-    url: &str,
-    body: Body<'_>,
-    timeout_ms: u32,
-    progress: Option<Progress>,
-) -> Result<Reply, Unreachable> {
-    let xhr = XmlHttpRequest::new().map_err(|_| Unreachable)?;
-    xhr.open(method, url).map_err(|_| Unreachable)?;
-    xhr.set_timeout(timeout_ms);
-    let _ = xhr.set_request_header("Accept", "application/json");
-    let _ = xhr.set_request_header("Accept-Language", &language());
-    let on_progress = progress.map(|mut report| {
-        Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
-            if e.length_computable() {
-                report(e.loaded(), e.total());
-            }
-        })
-    });
-    let upload = xhr.upload().ok();
-    if let (Some(upload), Some(callback)) = (&upload, &on_progress) {
-        upload.set_onprogress(Some(callback.as_ref().unchecked_ref()));
-    }
-    let sent = match body {
-        Body::Empty => xhr.send(),
-        Body::Json(text) => xhr
-            .set_request_header("Content-Type", "application/json")
-            .and_then(|()| xhr.send_with_opt_str(Some(text))),
-        Body::Photo(blob) => {
-            let kind = blob.type_();
-            let kind = if kind.starts_with("image/") {
-                kind
-            } else {
-                "application/octet-stream".to_owned()
-            };
-            xhr.set_request_header("Content-Type", &kind)
-                .and_then(|()| xhr.send_with_opt_blob(Some(blob)))
-        }
-    };
-    let ended = match sent {
-        Ok(()) => events::first(&xhr, &["loadend"]).await.is_ok(),
-        Err(_) => false,
-    };
-    if let Some(upload) = &upload {
-        upload.set_onprogress(None);
-    }
-    drop(on_progress);
-    let status = xhr.status().unwrap_or(0);
-    if !ended || status == 0 {
-        return Err(Unreachable);
-    }
-    let retry_after = xhr
-        .get_response_header("Retry-After")
-        .ok()
-        .flatten()
-        .and_then(|h| retry_after_secs(&h).or_else(|| http_date_delay(&h)));
-    Ok(Reply {
-        status,
-        body: xhr.response_text().ok().flatten().unwrap_or_default(),
-        retry_after,
-    })
-}
-
-/// The HTTP-date form of `Retry-After`, as seconds from now.
-fn http_date_delay(header: &str) -> Option<u64> {
-    let at = js_sys::Date::parse(header);
-    if at.is_nan() {
-        return None;
-    }
-    let secs = ((at - js_sys::Date::now()) / 1000.0).ceil().max(0.0) as u64;
-    Some(secs.min(MAX_RETRY_AFTER_SECS))
-}
-
-// ------------------------------------------------------------------ calls
-
 /// `POST /api/requests` with the exact stored body (a retry must be
 /// byte-for-byte the same request to be recognised as one).
 pub async fn file(api_base: &str, body: &str) -> Result<Reply, Unreachable> {
@@ -422,19 +257,10 @@ pub async fn send_feedback(
     read(send("POST", &url, Body::Json(&body), JSON_TIMEOUT_MS, None).await)
 }
 
-/// The order with this number, if `phone` is the one it was placed with.
-pub async fn find_order(api_base: &str, number: &str, phone: &str) -> Result<Order, ApiError> {
-    let (number, phone) = (number.trim(), phone.trim());
-    if number.is_empty() || phone.is_empty() {
-        return Err(ApiError::Invalid);
-    }
-    let url = endpoint(api_base, &["orders", number], &[("phone", phone)]);
-    read(send("GET", &url, Body::Empty, JSON_TIMEOUT_MS, None).await)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aftersales_rules::case::Order;
 
     fn reply(status: u16, body: &str) -> Reply {
         Reply {
@@ -442,27 +268,6 @@ mod tests {
             body: body.into(),
             retry_after: None,
         }
-    }
-
-    #[test]
-    fn urls_encode_segments_and_values() {
-        assert_eq!(
-            endpoint("api/", &["orders", "SO 1/2"], &[("phone", "+86 138")]),
-            "api/orders/SO%201%2F2?phone=%2B86%20138"
-        );
-        assert_eq!(
-            endpoint(
-                "/shop/api",
-                &["requests", "abc", "feedback"],
-                &[("code", "AB2C")]
-            ),
-            "/shop/api/requests/abc/feedback?code=AB2C"
-        );
-        assert_eq!(endpoint("", &["requests"], &[]), "requests");
-        assert_eq!(
-            endpoint("api/", &["orders", "单号"], &[]),
-            "api/orders/%E5%8D%95%E5%8F%B7"
-        );
     }
 
     #[test]
@@ -508,14 +313,6 @@ mod tests {
             read::<Order>(Ok(reply(200, "<html>"))),
             Err(ApiError::Invalid)
         );
-    }
-
-    #[test]
-    fn retry_after_is_seconds_and_bounded() {
-        assert_eq!(retry_after_secs(" 5 "), Some(5));
-        assert_eq!(retry_after_secs("999999"), Some(MAX_RETRY_AFTER_SECS));
-        assert_eq!(retry_after_secs("Wed, 21 Oct 2015 07:28:00 GMT"), None);
-        assert_eq!(retry_after_secs("-1"), None);
     }
 
     #[test]

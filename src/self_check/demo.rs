@@ -4,7 +4,7 @@
 use aftersales_rules::case::{Fulfilment, Order, OrderLine};
 use aftersales_rules::Timestamp;
 
-use crate::i18n::Lang;
+use crate::ui::i18n::Lang;
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 86_400;

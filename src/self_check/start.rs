@@ -4,9 +4,12 @@ use leptos::prelude::*;
 
 use aftersales_rules::RequestType;
 
-use crate::app::{text, PageTitle, Portal};
-use crate::i18n::{self, Lang};
-use crate::route::Route;
+use crate::browser::router::Fragment;
+use crate::self_check::route::Route;
+use crate::self_check::Portal;
+use crate::ui::i18n::{self, Lang};
+use crate::ui::shell::PageTitle;
+use crate::ui::text::text;
 
 fn hint(l: Lang, r: RequestType) -> &'static str {
     match r {

@@ -1,15 +1,12 @@
-//! Every step of the portal is a URL, in the fragment (`#/return/answer`).
-//!
-//! Hash routes, not paths: the portal is embedded in stores' own pages, where the
-//! path belongs to the host site, and it is served as static files from any folder.
-//! A fragment needs no server fallback, keeps relative asset URLs working and still
-//! gives the back button and shareable deep links ("return for order X":
-//! `#/return?order=SO-1001`). A hand-written router, because leptos_router measured
-//! +34 KB brotli of WASM, a fifth of the whole size budget.
-
-use leptos::prelude::*;
+//! The self-check's steps as routes: every step is a URL in the fragment
+//! (`#/return/ask/goods_intact`, `#/return?order=SO-1001`).
 
 use aftersales_rules::RequestType;
+
+use crate::browser::router::{encode, query_param, split_fragment, Fragment, HashRouter};
+
+/// The self-check's router.
+pub type Router = HashRouter<Route>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
@@ -45,9 +42,8 @@ pub enum Route {
     NotFound,
 }
 
-impl Route {
-    /// Parses a location fragment, with or without the leading `#`.
-    pub fn parse(hash: &str) -> Route {
+impl Fragment for Route {
+    fn parse(hash: &str) -> Route {
         let (segments, query) = split_fragment(hash);
         let param = |name: &str| query_param(query, name);
         let seg: Vec<&str> = segments.iter().map(String::as_str).collect();
@@ -88,8 +84,7 @@ impl Route {
         }
     }
 
-    /// The fragment for this route, `#/…`.
-    pub fn href(&self) -> String {
+    fn href(&self) -> String {
         let path = match self {
             Route::Start => String::new(),
             Route::Order { request, number } => match number {
@@ -109,7 +104,9 @@ impl Route {
         };
         format!("#/{path}")
     }
+}
 
+impl Route {
     /// Where a filing or tracking route lives now: the requests app.
     pub fn requests_href(&self) -> Option<String> {
         match self {
@@ -138,130 +135,6 @@ impl Route {
             Route::Start | Route::Requests | Route::Track { .. } | Route::NotFound => None,
         }
     }
-}
-
-/// A location fragment (with or without `#`) as decoded path segments and its
-/// raw query: `#/return/ask/x?order=1` → `["return", "ask", "x"]`, `order=1`.
-pub fn split_fragment(hash: &str) -> (Vec<String>, &str) {
-    let hash = hash.strip_prefix('#').unwrap_or(hash);
-    let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
-    let segments = path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(decode)
-        .collect();
-    (segments, query)
-}
-
-/// The decoded, non-empty value of `name` in a raw query.
-pub fn query_param(query: &str, name: &str) -> Option<String> {
-    query.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        (k == name && !v.is_empty()).then(|| decode(v))
-    })
-}
-
-/// Percent-encodes everything but unreserved characters (RFC 3986).
-pub fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b':') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Decodes `%XX` escapes (and `+` as space); malformed escapes stay as written.
-pub fn decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok());
-                match hex {
-                    Some(b) => {
-                        out.push(b);
-                        i += 3;
-                    }
-                    None => {
-                        out.push(b'%');
-                        i += 1;
-                    }
-                }
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// The current route as a signal, following the location's fragment.
-#[derive(Clone, Copy)]
-pub struct Router {
-    pub route: ReadSignal<Route>,
-    set: WriteSignal<Route>,
-}
-
-impl Router {
-    /// Reads the current fragment and follows `hashchange` (links, back/forward).
-    pub fn install() -> Router {
-        let (route, set) = signal(Route::parse(&current_hash()));
-        let _ = window_event_listener(leptos::ev::hashchange, move |_| {
-            set.set(Route::parse(&current_hash()));
-        });
-        Router { route, set }
-    }
-
-    /// Goes to `route` as a new history entry (the back button returns here).
-    pub fn go(&self, route: Route) {
-        if route == self.route.get_untracked() {
-            return;
-        }
-        let href = route.href();
-        if let Some(location) = web_sys::window().map(|w| w.location()) {
-            // Fires hashchange, which updates the signal.
-            if location.set_hash(&href).is_ok() {
-                return;
-            }
-        }
-        self.set.set(route);
-    }
-
-    /// Replaces the current history entry: a deep link whose earlier steps are
-    /// missing is sent to the first missing step without a dead back-button entry.
-    pub fn redirect(&self, route: Route) {
-        if route == self.route.get_untracked() {
-            return;
-        }
-        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-            let _ = history.replace_state_with_url(
-                &wasm_bindgen::JsValue::NULL,
-                "",
-                Some(&route.href()),
-            );
-        }
-        self.set.set(route);
-    }
-}
-
-fn current_hash() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -313,6 +186,5 @@ mod tests {
                 number: Some("SO-1%".into())
             }
         );
-        assert_eq!(decode("%E4%BA%8C%zz+x"), "二%zz x");
     }
 }

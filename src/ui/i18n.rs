@@ -400,7 +400,7 @@ mod tests {
         let zh = |s: &str| !s.chars().any(|c| c.is_ascii_alphabetic());
         // Every fixed text of the portal's pages, placeholders aside.
         let portal: serde_json::Value =
-            serde_json::from_str(include_str!("../locales/zh-CN/portal.json")).unwrap();
+            serde_json::from_str(include_str!("../../locales/zh-CN/portal.json")).unwrap();
         for (key, text) in portal.as_object().unwrap() {
             let text = text.as_str().unwrap();
             let without_placeholders: String = text

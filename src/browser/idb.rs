@@ -13,7 +13,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction};
 
-use crate::events;
+use crate::browser::events;
 
 pub const DATABASE: &str = "aftersales";
 const VERSION: u32 = 1;

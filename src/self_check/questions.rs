@@ -7,11 +7,14 @@ use leptos::prelude::*;
 use aftersales_rules::decision::{ComplaintAbout, DocumentRequirement};
 use aftersales_rules::RequestType;
 
-use crate::app::{text, BackLink, PageTitle, Portal};
-use crate::draft::Answer;
-use crate::i18n::{self, Lang};
-use crate::order::OrderCard;
-use crate::route::Route;
+use crate::browser::router::Fragment;
+use crate::handover::Answer;
+use crate::self_check::order::OrderCard;
+use crate::self_check::route::Route;
+use crate::self_check::Portal;
+use crate::ui::i18n::{self, Lang};
+use crate::ui::shell::{BackLink, PageTitle};
+use crate::ui::text::text;
 
 /// Where "back" goes from a question: the order step.
 fn order_route(request: RequestType) -> Route {
@@ -58,7 +61,7 @@ pub fn ItemsPage(request: RequestType) -> impl IntoView {
         portal.continue_with(request);
     };
     view! {
-        <BackLink route=order_route(request) />
+        <BackLink href=order_route(request).href() />
         <PageTitle text=Signal::derive(text(|l| tr!(l, portal.items_question)).to_owned()) />
         <form class="asp-form" on:submit=submit novalidate>
             <fieldset class="asp-field" aria-describedby="asp-items-error">
@@ -72,7 +75,7 @@ pub fn ItemsPage(request: RequestType) -> impl IntoView {
                             let id_check = id.clone();
                             let name = line.name.clone();
                             let kind = line.kind.clone();
-                            let price = crate::format::money(line.unit_price, &currency);
+                            let price = crate::ui::format::money(line.unit_price, &currency);
                             let quantity = line.quantity;
                             view! {
                                 <label class="asp-check">
@@ -155,7 +158,7 @@ pub fn ReasonPage(request: RequestType) -> impl IntoView {
         }
     };
     view! {
-        <BackLink route=order_route(request) />
+        <BackLink href=order_route(request).href() />
         <PageTitle text=Signal::derive(move || title().to_owned()) />
         <Choices
             choices=vec![
@@ -178,7 +181,7 @@ pub fn AboutPage() -> impl IntoView {
         portal.continue_with(request);
     });
     view! {
-        <BackLink route=order_route(request) />
+        <BackLink href=order_route(request).href() />
         <PageTitle text=Signal::derive(text(|l| tr!(l, portal.about_question)).to_owned()) />
         <Choices
             choices=vec![
@@ -231,7 +234,7 @@ pub fn AskPage(request: RequestType, condition: String) -> impl IntoView {
     let order = portal.draft.with_untracked(|d| d.order.clone());
     let asked = condition.clone();
     view! {
-        <BackLink route=order_route(request) />
+        <BackLink href=order_route(request).href() />
         <PageTitle text=Signal::derive(move || question(l(), &asked).0) />
         <p class="asp-hint">{move || question(l(), &condition).1}</p>
         <Choices

@@ -11,12 +11,15 @@ use leptos::prelude::*;
 use aftersales_rules::policy::ReturnRule;
 use aftersales_rules::{CaseError, Clause, Decision, Outcome, Policy, RequestType, Timestamp};
 
-use crate::app::{text, BackLink, PageTitle, Portal};
-use crate::draft::Draft;
-use crate::format;
-use crate::i18n::{self, Lang, Terms};
-use crate::order::OrderCard;
-use crate::route::Route;
+use crate::browser::router::Fragment;
+use crate::handover::Draft;
+use crate::self_check::order::OrderCard;
+use crate::self_check::route::Route;
+use crate::self_check::Portal;
+use crate::ui::format;
+use crate::ui::i18n::{self, Lang, Terms};
+use crate::ui::shell::{BackLink, PageTitle};
+use crate::ui::text::text;
 
 /// Policy numbers the explanation quotes, for the first chosen line's kind.
 fn terms_for(policy: &Policy, draft: &Draft) -> Terms {
@@ -170,12 +173,12 @@ pub fn AnswerPage(request: RequestType) -> impl IntoView {
     };
 
     view! {
-        <BackLink route=Route::Order { request, number: None } />
+        <BackLink href=(Route::Order { request, number: None }).href() />
         <PageTitle text=Signal::derive(move || {
             format!("{} · {}", i18n::request_type(l(), request), tr!(l(), portal.answer_title))
         }) />
         {order.map(|order| view! { <OrderCard order /> })}
-        <section class="asp-result" aria-labelledby=crate::app::PAGE_TITLE_ID>
+        <section class="asp-result" aria-labelledby=crate::ui::shell::PAGE_TITLE_ID>
             <div class="asp-live" aria-live="polite">
                 {move || {
                     let l = l();

@@ -16,7 +16,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{BroadcastChannel, MessageEvent};
 
-use crate::idb::{self, Op, META};
+use crate::browser::idb::{self, Op, META};
 
 const CHANNEL: &str = "aftersales";
 const LOCK: &str = "aftersales-outbox";
@@ -45,7 +45,7 @@ thread_local! {
     static NEXT_LISTENER: Cell<u64> = const { Cell::new(0) };
     static VERSION: Cell<u64> = const { Cell::new(0) };
     static BROADCAST: RefCell<Option<Broadcast>> = const { RefCell::new(None) };
-    static TAB: String = crate::outbox::new_uuid();
+    static TAB: String = crate::browser::ids::new_uuid();
 }
 
 /// Stops the callback when dropped; it holds only a number, so it can live in

@@ -9,8 +9,8 @@
 //! scheme other than https, a colour that is not `#rrggbb`) is ignored with a
 //! console warning, never injected into the page.
 
-use crate::browser;
-use crate::i18n::Lang;
+use crate::browser::http;
+use crate::ui::i18n::Lang;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Brand {
@@ -28,7 +28,7 @@ impl Brand {
         let Some(url) = url else {
             return Brand::default();
         };
-        match browser::fetch_text(&url).await {
+        match http::fetch_text(&url).await {
             Ok(text) => Brand::parse(&text).unwrap_or_else(|e| {
                 web_sys::console::warn_1(&format!("aftersales portal: {url}: {e}").into());
                 Brand::default()

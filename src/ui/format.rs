@@ -5,7 +5,7 @@
 use aftersales_rules::time::Date;
 use aftersales_rules::Timestamp;
 
-use crate::i18n::Lang;
+use crate::ui::i18n::Lang;
 
 /// Minor-unit digits and symbol of the currencies a store is likely to use.
 fn currency_parts(code: &str) -> (&str, u32) {

@@ -6,13 +6,17 @@ use leptos::prelude::*;
 use aftersales_rules::case::{Fulfilment, Order, OrderLine};
 use aftersales_rules::{Policy, RequestType, Timestamp};
 
-use crate::app::{focus_by_id, text, BackLink, PageTitle, Portal};
-use crate::browser::{self, FetchError};
-use crate::demo::ORDERS;
-use crate::draft::{Draft, OrderSource};
-use crate::format;
-use crate::i18n::{self, Lang};
-use crate::route::{self, Route};
+use crate::browser::http::{self, endpoint, Unreachable};
+use crate::browser::router::Fragment;
+use crate::handover::{Draft, OrderSource};
+use crate::self_check::demo::ORDERS;
+use crate::self_check::route::Route;
+use crate::self_check::Portal;
+use crate::ui::field::{input_field, AMOUNT, COUNT, PHONE, TEXT, WHEN};
+use crate::ui::format;
+use crate::ui::i18n::{self, Lang};
+use crate::ui::shell::{focus_by_id, BackLink, PageTitle};
+use crate::ui::text::{label, text};
 
 /// Why a lookup found nothing to show.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -47,15 +51,11 @@ fn lookup_message(l: Lang, e: LookupError) -> &'static str {
     }
 }
 
-async fn lookup(api_base: &str, number: &str, phone: &str, l: Lang) -> Result<Order, LookupError> {
-    let url = format!(
-        "{api_base}orders/{}?phone={}",
-        route::encode(number),
-        route::encode(phone)
-    );
-    let reply = browser::get_json(&url, l).await.map_err(|e| match e {
-        FetchError::Network(_) | FetchError::Status(_) => LookupError::Offline,
-    })?;
+async fn lookup(api_base: &str, number: &str, phone: &str) -> Result<Order, LookupError> {
+    let url = endpoint(api_base, &["orders", number], &[("phone", phone)]);
+    let reply = http::get_json(&url)
+        .await
+        .map_err(|Unreachable| LookupError::Offline)?;
     match reply.status {
         200 => serde_json::from_str(&reply.body).map_err(|_| LookupError::Unavailable),
         404 => Err(LookupError::NotFound),
@@ -118,8 +118,8 @@ pub fn OrderCard(order: Order) -> impl IntoView {
 pub fn OrderPage(request: RequestType, number: Option<String>) -> impl IntoView {
     let portal = expect_context::<Portal>();
     let l = move || portal.lang.get();
-    let api_base = portal.config.with_value(|c| c.api_base.clone());
-    let demo = portal.config.with_value(|c| c.demo);
+    let api_base = portal.mount.with_value(|m| m.api_base.clone());
+    let demo = portal.mount.with_value(|m| m.demo);
     let current = portal.draft.with_untracked(|d| d.order.clone());
 
     let number = RwSignal::new(number.unwrap_or_else(|| {
@@ -152,7 +152,7 @@ pub fn OrderPage(request: RequestType, number: Option<String>) -> impl IntoView 
             error.set(None);
             busy.set(true);
             leptos::task::spawn_local(async move {
-                let found = lookup(&base, n.trim(), p.trim(), portal.lang.get_untracked()).await;
+                let found = lookup(&base, n.trim(), p.trim()).await;
                 busy.set(false);
                 match found {
                     Ok(order) => use_order(order, OrderSource::Lookup, p.trim().to_owned()),
@@ -251,7 +251,7 @@ pub fn OrderPage(request: RequestType, number: Option<String>) -> impl IntoView 
     });
 
     view! {
-        <BackLink route=Route::Start />
+        <BackLink href=Route::Start.href() />
         <PageTitle text=Signal::derive(move || {
             format!("{} · {}", i18n::request_type(l(), request), tr!(l(), portal.order_title))
         }) />
@@ -446,60 +446,6 @@ fn kind_hint(l: Lang, id: &str) -> &'static str {
     }
 }
 
-/// How an input is typed: `type`, `inputmode` and `autocomplete`.
-#[derive(Clone, Copy)]
-pub struct InputKind(pub &'static str, pub &'static str, pub &'static str);
-
-pub const TEXT: InputKind = InputKind("text", "text", "off");
-pub const PHONE: InputKind = InputKind("tel", "tel", "tel");
-pub const WHEN: InputKind = InputKind("datetime-local", "none", "off");
-pub const COUNT: InputKind = InputKind("number", "numeric", "off");
-pub const AMOUNT: InputKind = InputKind("text", "decimal", "off");
-
-/// A labelled input with its hint and error message, wired for assistive
-/// technology (`aria-invalid`, `aria-describedby`). Every field of every form is
-/// drawn by this one function, so its view code is compiled once (WASM size).
-pub fn input_field(
-    id: String,
-    label: Signal<String>,
-    kind: InputKind,
-    value: RwSignal<String>,
-    hint: Option<Signal<String>>,
-    error: Signal<Option<&'static str>>,
-) -> AnyView {
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described = if hint.is_some() {
-        format!("{hint_id} {error_id}")
-    } else {
-        error_id.clone()
-    };
-    view! {
-        <div class="asp-field">
-            <label for=id.clone()>{move || label.get()}</label>
-            <input
-                id=id
-                type=kind.0
-                inputmode=kind.1
-                autocomplete=kind.2
-                aria-invalid=move || error.get().map(|_| "true")
-                aria-describedby=described
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
-            {hint.map(|h| view! { <p class="asp-hint" id=hint_id>{move || h.get()}</p> })}
-            <p class="asp-error" id=error_id>{move || error.get()}</p>
-        </div>
-    }
-    .into_any()
-}
-
-/// A fixed label that follows the language, for [`input_field`].
-fn label(f: fn(Lang) -> &'static str) -> Signal<String> {
-    let t = text(f);
-    Signal::derive(move || t().to_owned())
-}
-
 #[component]
 pub fn ManualPage(request: RequestType) -> impl IntoView {
     let portal = expect_context::<Portal>();
@@ -625,7 +571,7 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
     };
 
     view! {
-        <BackLink route=Route::Order { request, number: None } />
+        <BackLink href=(Route::Order { request, number: None }).href() />
         <PageTitle text=Signal::derive(text(|l| tr!(l, portal.manual_title)).to_owned()) />
         <p class="asp-intro">{text(|l| tr!(l, portal.manual_intro))}</p>
         <form class="asp-form" on:submit=submit novalidate>

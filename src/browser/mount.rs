@@ -1,0 +1,96 @@
+//! Where an app mounts, and how the host page configured it.
+//!
+//! Every app mounts into `<div id="aftersales-portal">` of the host page, never
+//! into `<body>`, so it can live inside an existing site. The element's `data-*`
+//! attributes configure it; [`Mount::read`] is the one reader of them:
+//! - `data-policy-url`: where `policy.json` is, relative to the page (default `policy.json`);
+//! - `data-store-url`: the store's name, logo and colour (`store.json`, see `ui::brand`);
+//! - `data-api-base`: the backend's API (`api/`); without it the self-check takes
+//!   orders typed by hand (the requests app then uses `api/`);
+//! - `data-demo="true"`: offer the demo orders (self-check);
+//! - `data-service-worker`: the service worker to register (`sw.js`: offline use);
+//! - `data-manage-document="true"`: the app owns the page and may set `<html lang>`
+//!   and the title;
+//! - `data-self-check`: the self-check's page, for links back to it from the
+//!   requests app (default `index.html`).
+
+/// The id of the element every app mounts into.
+pub const MOUNT_ID: &str = "aftersales-portal";
+
+/// The host page's configuration of an app.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Mount {
+    pub policy_url: String,
+    pub store_url: Option<String>,
+    /// With a trailing slash.
+    pub api_base: Option<String>,
+    pub demo: bool,
+    pub service_worker: Option<String>,
+    pub manage_document: bool,
+    pub self_check: String,
+}
+
+impl Mount {
+    /// Reads the configuration from an attribute reader (trimmed, empty = absent).
+    pub fn from_attributes(attr: impl Fn(&str) -> Option<String>) -> Mount {
+        Mount {
+            policy_url: attr("data-policy-url").unwrap_or_else(|| "policy.json".to_owned()),
+            store_url: attr("data-store-url"),
+            api_base: attr("data-api-base")
+                .map(|b| if b.ends_with('/') { b } else { format!("{b}/") }),
+            demo: attr("data-demo").as_deref() == Some("true"),
+            service_worker: attr("data-service-worker"),
+            manage_document: attr("data-manage-document").as_deref() == Some("true"),
+            self_check: attr("data-self-check").unwrap_or_else(|| "index.html".to_owned()),
+        }
+    }
+
+    /// The mount element, emptied of the host's fallback content (noscript text,
+    /// spinner), and its configuration; the service worker is registered here.
+    #[cfg(target_arch = "wasm32")]
+    pub fn read() -> Option<(web_sys::HtmlElement, Mount)> {
+        use wasm_bindgen::JsCast;
+
+        let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(MOUNT_ID))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            web_sys::console::error_1(&format!("aftersales portal: no element #{MOUNT_ID}").into());
+            return None;
+        };
+        let mount = Mount::from_attributes(|name| {
+            root.get_attribute(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        });
+        if let Some(worker) = &mount.service_worker {
+            crate::browser::service_worker::register_service_worker(worker);
+        }
+        root.set_inner_html("");
+        Some((root, mount))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_have_defaults_and_the_api_base_ends_with_a_slash() {
+        let none = Mount::from_attributes(|_| None);
+        assert_eq!(none.policy_url, "policy.json");
+        assert_eq!(none.api_base, None);
+        assert_eq!(none.self_check, "index.html");
+        assert!(!none.demo && !none.manage_document);
+        let set = Mount::from_attributes(|name| match name {
+            "data-api-base" => Some("/shop/api".into()),
+            "data-demo" => Some("true".into()),
+            "data-manage-document" => Some("yes".into()),
+            _ => None,
+        });
+        assert_eq!(set.api_base.as_deref(), Some("/shop/api/"));
+        assert!(set.demo);
+        assert!(!set.manage_document, "only \"true\" turns it on");
+    }
+}

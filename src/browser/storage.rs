@@ -1,0 +1,71 @@
+//! Local and session storage under one key prefix, and wiping everything the
+//! portal keeps about the customer on this device.
+//!
+//! Everything degrades quietly: no storage (private mode, sandboxed iframe) just
+//! means nothing is remembered.
+
+/// Every key the portal stores in `localStorage` starts with this prefix.
+pub const STORAGE_PREFIX: &str = "aftersales:";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+fn get(storage: Option<web_sys::Storage>, key: &str) -> Option<String> {
+    storage?
+        .get_item(&format!("{STORAGE_PREFIX}{key}"))
+        .ok()
+        .flatten()
+}
+
+fn set(storage: Option<web_sys::Storage>, key: &str, value: &str) {
+    if let Some(s) = storage {
+        let _ = s.set_item(&format!("{STORAGE_PREFIX}{key}"), value);
+    }
+}
+
+/// Reads a value kept for this tab only (the self-check in progress).
+pub fn load_session(key: &str) -> Option<String> {
+    get(session_storage(), key)
+}
+
+pub fn store_session(key: &str, value: &str) {
+    set(session_storage(), key, value)
+}
+
+/// Forgets everything the portal keeps about the customer on this device: every
+/// `aftersales:` key of local and session storage and the outbox's IndexedDB
+/// database `aftersales` (the kiosk's "new customer").
+pub fn wipe_customer_data() {
+    if let Some(idb) = web_sys::window().and_then(|w| w.indexed_db().ok().flatten()) {
+        let _ = idb.delete_database("aftersales");
+    }
+    for s in [storage(), session_storage()].into_iter().flatten() {
+        let keys: Vec<String> = (0..s.length().unwrap_or(0))
+            .filter_map(|i| s.key(i).ok().flatten())
+            .filter(|k| k.starts_with(STORAGE_PREFIX))
+            .collect();
+        for k in keys {
+            let _ = s.remove_item(&k);
+        }
+    }
+}
+
+/// Reads a value kept on this device (the language choice).
+pub fn load(key: &str) -> Option<String> {
+    get(storage(), key)
+}
+
+pub fn store(key: &str, value: &str) {
+    set(storage(), key, value)
+}
+
+pub fn remove(key: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(&format!("{STORAGE_PREFIX}{key}"));
+    }
+}

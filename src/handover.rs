@@ -1,0 +1,230 @@
+//! The one seam between the apps: the check in progress ([`Draft`]), which the
+//! self-check keeps and the requests app files, and the outbox's "requests
+//! waiting" flag, which the requests app keeps and the self-check shows.
+//!
+//! The draft is one value in `sessionStorage` (`aftersales:draft`, so a reload
+//! or a deep link into the middle of the flow keeps working in this tab), wiped
+//! with everything else by [`crate::browser::storage::wipe_customer_data`]. Both
+//! apps turn it into the engine's case the same way ([`Draft::case`]), so the
+//! decision filed is the one the customer saw.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use aftersales_rules::case::{DocumentHeld, Facts, Fulfilment, Order, Request, QUALITY_DEFECT};
+use aftersales_rules::decision::{ComplaintAbout, DocumentRequirement};
+use aftersales_rules::{check, Case, CaseError, Decision, Policy, RequestType, Timestamp};
+
+use crate::browser::storage;
+
+/// Where the order came from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderSource {
+    /// Looked up in the store's system by number and phone.
+    Lookup,
+    /// Typed in by the customer.
+    #[default]
+    Manual,
+    /// One of the demo orders.
+    Demo,
+}
+
+/// A yes / no / "I don't know" answer to a question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    Yes,
+    No,
+    Unknown,
+}
+
+impl Answer {
+    fn known(self) -> Option<bool> {
+        match self {
+            Answer::Yes => Some(true),
+            Answer::No => Some(false),
+            Answer::Unknown => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub order: Option<Order>,
+    #[serde(default)]
+    pub source: OrderSource,
+    /// The phone the order was looked up with (prefills the filing form).
+    #[serde(default)]
+    pub phone: String,
+    /// Chosen line ids; `None` until chosen (an order of one line needs no choice).
+    #[serde(default)]
+    pub lines: Option<Vec<String>>,
+    /// Returns and exchanges: is it a quality defect?
+    #[serde(default)]
+    pub quality: Option<bool>,
+    #[serde(default)]
+    pub about: Option<ComplaintAbout>,
+    /// Answers by condition id (`goods_intact`, `document:receipt_or_invoice`).
+    #[serde(default)]
+    pub answers: BTreeMap<String, Answer>,
+}
+
+impl Draft {
+    /// A fresh draft for another order, keeping nothing of the previous one.
+    pub fn with_order(order: Order, source: OrderSource, phone: String) -> Draft {
+        Draft {
+            order: Some(order),
+            source,
+            phone,
+            ..Draft::default()
+        }
+    }
+
+    pub fn facts(&self) -> Facts {
+        let answer = |id: &str| self.answers.get(id).and_then(|a| a.known());
+        Facts {
+            packaging_unopened: answer("packaging_unopened"),
+            goods_intact: answer("goods_intact"),
+        }
+    }
+
+    /// The documents the customer holds, as the engine reads them, given the
+    /// documents the decision asks for: a complete list once every one of them is
+    /// answered yes or no, or as soon as one is a "no" (then the missing document
+    /// decides, whatever the unknown ones are); otherwise unknown.
+    pub fn documents(&self, required: &[DocumentRequirement]) -> Option<Vec<DocumentHeld>> {
+        if required.is_empty() {
+            return None;
+        }
+        let answers: Vec<Option<Answer>> = required
+            .iter()
+            .map(|d| self.answers.get(&format!("document:{d}")).copied())
+            .collect();
+        let any_no = answers.contains(&Some(Answer::No));
+        let all_known = answers
+            .iter()
+            .all(|a| matches!(a, Some(Answer::Yes | Answer::No)));
+        if !any_no && !all_known {
+            return None;
+        }
+        let delivered = matches!(
+            self.order.as_ref().map(|o| &o.fulfilment),
+            Some(Fulfilment::Delivered { .. })
+        );
+        Some(
+            required
+                .iter()
+                .zip(&answers)
+                .filter(|(_, a)| **a == Some(Answer::Yes))
+                .map(|(doc, _)| DocumentHeld(held_for(*doc, delivered).to_owned()))
+                .collect(),
+        )
+    }
+
+    pub fn request(&self, kind: RequestType) -> Request {
+        Request {
+            kind,
+            lines: self.lines.clone().unwrap_or_default(),
+            reason: matches!(kind, RequestType::Return | RequestType::Exchange).then(|| {
+                if self.quality == Some(true) {
+                    QUALITY_DEFECT.to_owned()
+                } else {
+                    "changed_mind".to_owned()
+                }
+            }),
+            about: if kind == RequestType::Complaint {
+                self.about
+            } else {
+                None
+            },
+        }
+    }
+
+    /// The case for the engine at `now` (already in the store's offset), with the
+    /// documents the customer holds as far as they are known.
+    pub fn case(&self, policy: &Policy, kind: RequestType, now: Timestamp) -> Option<Case> {
+        let mut case = Case {
+            now,
+            order: self.order.clone()?,
+            request: self.request(kind),
+            facts: self.facts(),
+            documents: None,
+        };
+        // Which documents count comes from the decision with documents unknown.
+        if let Ok(open) = check(policy, &case) {
+            let required: Vec<DocumentRequirement> = open
+                .conditions
+                .iter()
+                .filter_map(|c| DocumentRequirement::parse(c.strip_prefix("document:")?))
+                .collect();
+            case.documents = self.documents(&required);
+        }
+        Some(case)
+    }
+
+    /// The engine's decision for `kind` at `now`.
+    pub fn decide(
+        &self,
+        policy: &Policy,
+        kind: RequestType,
+        now: Timestamp,
+    ) -> Option<Result<Decision, CaseError>> {
+        let now = policy.time_zone.localize(now).unwrap_or(now);
+        Some(check(policy, &self.case(policy, kind, now)?))
+    }
+}
+
+/// Conditions the portal knows how to ask about.
+pub fn is_question(condition: &str) -> bool {
+    matches!(condition, "packaging_unopened" | "goods_intact")
+        || condition
+            .strip_prefix("document:")
+            .and_then(DocumentRequirement::parse)
+            .is_some()
+}
+
+/// The document a "yes, I have it" stands for.
+fn held_for(doc: DocumentRequirement, delivered: bool) -> &'static str {
+    match doc {
+        DocumentRequirement::SalesOrder => "sales_order",
+        DocumentRequirement::ReceiptOrInvoice => "receipt",
+        DocumentRequirement::PickupSlip => "pickup_slip",
+        DocumentRequirement::DeliveryNote => "delivery_note",
+        DocumentRequirement::PickupSlipOrDeliveryNote if delivered => "delivery_note",
+        DocumentRequirement::PickupSlipOrDeliveryNote => "pickup_slip",
+    }
+}
+
+const DRAFT_KEY: &str = "draft";
+
+/// The check in progress in this tab, if any (and readable).
+pub fn load_draft() -> Option<Draft> {
+    storage::load_session(DRAFT_KEY).and_then(|json| serde_json::from_str(&json).ok())
+}
+
+/// Keeps the check in progress for this tab.
+pub fn save_draft(draft: &Draft) {
+    if let Ok(json) = serde_json::to_string(draft) {
+        storage::store_session(DRAFT_KEY, &json);
+    }
+}
+
+/// The local-storage key (under the portal's prefix) that holds how many
+/// requests wait in the outbox; absent when none does.
+pub const OUTBOX_PENDING_KEY: &str = "outbox-pending";
+
+/// Whether requests filed on this device still wait to be sent.
+pub fn outbox_pending() -> bool {
+    storage::load(OUTBOX_PENDING_KEY).is_some()
+}
+
+/// Records how many requests wait in the outbox (none: the key is removed).
+pub fn set_outbox_pending(count: u32) {
+    if count == 0 {
+        storage::remove(OUTBOX_PENDING_KEY);
+    } else {
+        storage::store(OUTBOX_PENDING_KEY, &count.to_string());
+    }
+}

@@ -1,0 +1,12 @@
+//! UI pieces shared by every app: texts and languages, the shell (header,
+//! page titles, focus, back link, not found), the form field, the store's
+//! brand, formatting, and loading the policy.
+
+#[macro_use]
+pub mod i18n;
+pub mod brand;
+pub mod field;
+pub mod format;
+pub mod policy;
+pub mod shell;
+pub mod text;
