@@ -11,6 +11,7 @@
 #   - rustup target wasm32-unknown-unknown
 #   - trunk 0.21.14 (cargo install --locked)
 #   - wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock
+#   - leptosfmt 0.1.33 (cargo install --locked): formats the `view!` macros
 #   - wasm-opt from the npm package `binaryen` (Debian's binaryen is too old for
 #     current Rust WASM output), installed with the browser tests' node packages
 #     into tests/e2e/node_modules (git-ignored) and put first on PATH
@@ -21,6 +22,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.21.14"
+LEPTOSFMT_VERSION="0.1.33"
 E2E_DIR="$ROOT/tests/e2e"
 WASM_OPT_BIN="$E2E_DIR/node_modules/binaryen/bin"
 
@@ -105,6 +107,17 @@ else
   say "cargo install wasm-bindgen-cli --version =${WB_VERSION}"
   cargo install wasm-bindgen-cli --version "=${WB_VERSION}"
   wb_ok || die "wasm-bindgen ${WB_VERSION} not on PATH after install"
+fi
+
+# --- leptosfmt (the format check of view! macros) ------------------------------------
+leptosfmt_ok() { command -v leptosfmt >/dev/null 2>&1 && leptosfmt --version 2>/dev/null | grep -q " ${LEPTOSFMT_VERSION}$"; }
+if ! leptosfmt_ok; then wait_for_other_install leptosfmt; fi
+if leptosfmt_ok; then
+  say "ok: leptosfmt ${LEPTOSFMT_VERSION}"
+else
+  say "cargo install --locked leptosfmt --version ${LEPTOSFMT_VERSION}"
+  cargo install --locked leptosfmt --version "${LEPTOSFMT_VERSION}"
+  leptosfmt_ok || die "leptosfmt ${LEPTOSFMT_VERSION} not on PATH after install"
 fi
 
 # --- Debian packages: chromium, chromium-driver, brotli, node -----------------------

@@ -12,8 +12,9 @@ step "Tools"
 bash scripts/setup-tools.sh
 eval "$(bash scripts/setup-tools.sh --print-env)"
 
-step "Format"
+step "Format (rustfmt, and leptosfmt for view! macros)"
 cargo fmt --all -- --check
+leptosfmt --check src
 
 step "Lints (native, all targets)"
 cargo clippy --workspace --all-targets --locked -- -D warnings

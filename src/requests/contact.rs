@@ -62,7 +62,7 @@ pub struct ContactDraft {
     pub preferred_time: String,
 }
 
-/// The contact as sent (API.md `contact`): trimmed name, normalised phone.
+/// The contact as sent (`contact` in docs/api.md): trimmed name, normalised phone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
     pub name: String,

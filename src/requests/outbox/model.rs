@@ -90,7 +90,7 @@ pub(super) struct Entry {
     pub(super) photos: Vec<PhotoState>,
 }
 
-/// The body of `POST /api/requests`, exactly API.md's shape.
+/// The body of `POST /api/requests`, exactly the shape in docs/api.md.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RequestBody {
     pub id: String,
