@@ -2,8 +2,8 @@
 
 use crate::case::{Case, OrderLine, QUALITY_DEFECT};
 use crate::decision::{
-    string_enum, Clause, ComplaintAbout, Decision, Document, DocumentRequirement, LineDecision,
-    Outcome, RequestType,
+    string_enum, Clause, ComplaintAbout, Condition, Decision, Document, DocumentRequirement,
+    LineDecision, Outcome, RequestType,
 };
 use crate::policy::{
     CancelRule, CountedFrom, Fact, KindRules, Policy, QualityRule, RepairRule, ReturnRule,
@@ -179,7 +179,7 @@ pub fn check(policy: &Policy, case: &Case) -> Result<Decision, CaseError> {
 /// What is decided about one line, before lines are combined.
 struct LineResult {
     decision: LineDecision,
-    conditions: Vec<String>,
+    conditions: Vec<Condition>,
     documents: Vec<DocumentRequirement>,
     procedure: Procedure,
 }
@@ -354,18 +354,14 @@ impl Context<'_> {
             return refused(Clause::ReturnWindowExpired);
         }
         let mut conditions = Vec::new();
-        let fact = match rule.requires {
-            Fact::PackagingUnopened => self.case.facts.packaging_unopened,
-            Fact::GoodsIntact => self.case.facts.goods_intact,
-        };
-        match fact {
+        match self.case.facts.get(rule.requires) {
             Some(false) => {
                 return refused(match rule.requires {
                     Fact::PackagingUnopened => Clause::ReturnPackagingOpened,
                     Fact::GoodsIntact => Clause::ReturnNotIntact,
                 })
             }
-            None => conditions.push(rule.requires.as_str().to_owned()),
+            None => conditions.push(Condition::Fact(rule.requires)),
             Some(true) => {}
         }
         match &self.held {
@@ -374,7 +370,7 @@ impl Context<'_> {
                     return refused(Clause::ReturnDocumentsMissing);
                 }
             }
-            None => conditions.extend(rule.documents.iter().map(|d| format!("document:{d}"))),
+            None => conditions.extend(rule.documents.iter().map(|d| Condition::Document(*d))),
         }
         let mut r = result(
             line,
@@ -467,12 +463,12 @@ impl Context<'_> {
         let refund = sum(|d| d.refund)?;
         let deadline = lines.iter().filter_map(|l| l.decision.deadline).min();
 
-        let mut conditions: Vec<String> = Vec::new();
+        let mut conditions: Vec<Condition> = Vec::new();
         let mut documents: Vec<DocumentRequirement> = Vec::new();
         for l in &open {
             for c in &l.conditions {
                 if !conditions.contains(c) {
-                    conditions.push(c.clone());
+                    conditions.push(*c);
                 }
             }
             for d in &l.documents {

@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::decision::{Clause, DocumentRequirement, RequestType};
+use crate::decision::{string_enum, Clause, DocumentRequirement, RequestType};
 use crate::zone::Zone;
 
 /// The default policy of POLICY.md, as shipped in `public/policy.json`.
@@ -74,26 +74,11 @@ pub enum CountedFrom {
     Fulfilment,
 }
 
-/// A fact about the goods that a rule depends on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Fact {
-    PackagingUnopened,
-    GoodsIntact,
-}
-
-impl Fact {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Fact::PackagingUnopened => "packaging_unopened",
-            Fact::GoodsIntact => "goods_intact",
-        }
-    }
-    fn parse(s: &str) -> Option<Fact> {
-        match s {
-            "packaging_unopened" => Some(Fact::PackagingUnopened),
-            "goods_intact" => Some(Fact::GoodsIntact),
-            _ => None,
-        }
+string_enum! {
+    /// A fact about the goods that a rule depends on.
+    Fact {
+        PackagingUnopened = "packaging_unopened",
+        GoodsIntact = "goods_intact",
     }
 }
 
