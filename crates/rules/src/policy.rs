@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::decision::{string_enum, Clause, DocumentRequirement, RequestType};
+use crate::decision::{string_enum, Clause, ComplaintAbout, DocumentRequirement, RequestType};
 use crate::zone::Zone;
 
 /// The default policy of POLICY.md, as shipped in `public/policy.json`.
@@ -235,6 +235,14 @@ impl Policy {
 
     pub fn kind(&self, id: &str) -> Option<&KindRules> {
         self.kinds.iter().find(|(k, _)| k == id).map(|(_, r)| r)
+    }
+
+    /// The procedure of a complaint about the service or a product.
+    pub fn complaint(&self, about: ComplaintAbout) -> &Procedure {
+        match about {
+            ComplaintAbout::Service => &self.complaint_service,
+            ComplaintAbout::Product => &self.complaint_product,
+        }
     }
 
     pub fn alternatives_for(&self, clause: Clause) -> &[RequestType] {
