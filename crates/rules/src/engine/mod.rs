@@ -161,7 +161,7 @@ fn validate_line(
         ));
     }
     if policy.kind(&line.kind).is_none() {
-        let known: Vec<&str> = policy.kinds.iter().map(|(k, _)| k.as_str()).collect();
+        let known: Vec<&str> = policy.kinds.iter().map(|k| k.id.as_str()).collect();
         return Err(CaseError::new(
             ErrorCode::UnknownKind,
             format!(
@@ -309,7 +309,7 @@ impl Context<'_> {
         // `check` verified every kind exists; this keeps the engine panic-free anyway.
         self.policy
             .kind(&line.line.kind)
-            .copied()
+            .map(|k| k.rules)
             .unwrap_or(KindRules {
                 cancel: CancelRule::FinalSale,
                 return_rule: ReturnRule::FinalSale,
