@@ -4,6 +4,12 @@
 //! *every* problem with its field path (`kinds.custom.cancel: unknown value "maybe"`)
 //! and so that unknown keys (typos) are errors too. A policy with any problem is
 //! rejected whole: it is never half-applied.
+//!
+//! Measured alternative: derived `serde` structs (`deny_unknown_fields`, closed
+//! sets read as strings) plus a validation pass. It reports only the first
+//! structural problem (missing field, wrong type, unknown key) and, in a WASM probe
+//! linking `Policy::from_json` and `check` (opt-level z, LTO, `wasm-opt -Oz`), was
+//! 199,302 bytes (68,770 brotli) against 153,725 (58,196 brotli) for this reader.
 
 use std::collections::BTreeMap;
 use std::fmt;
