@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::decision::{ComplaintAbout, Document, RequestType};
+use crate::policy::Fact;
 use crate::time::Timestamp;
 
 /// One self-check: evaluate `request` on `order` at the instant `now`.
@@ -55,6 +56,22 @@ pub struct Facts {
 impl Facts {
     pub fn is_empty(&self) -> bool {
         self.packaging_unopened.is_none() && self.goods_intact.is_none()
+    }
+
+    /// What the customer said about `fact`; `None` = unknown.
+    pub fn get(&self, fact: Fact) -> Option<bool> {
+        match fact {
+            Fact::PackagingUnopened => self.packaging_unopened,
+            Fact::GoodsIntact => self.goods_intact,
+        }
+    }
+
+    /// Records an answer about `fact` (`None` makes it unknown again).
+    pub fn set(&mut self, fact: Fact, value: Option<bool>) {
+        match fact {
+            Fact::PackagingUnopened => self.packaging_unopened = value,
+            Fact::GoodsIntact => self.goods_intact = value,
+        }
     }
 }
 

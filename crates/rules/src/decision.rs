@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::policy::ServiceLevel;
+use crate::policy::{Fact, ServiceLevel};
 use crate::time::Timestamp;
 
 /// Generates a string-backed enum with `as_str`, `parse`, `ALL` and serde impls.
@@ -150,6 +150,124 @@ impl DocumentRequirement {
     }
 }
 
+/// Something the outcome assumed because the customer did not say: a fact about the
+/// goods, or that they hold a document. On the wire it is the fact id
+/// (`goods_intact`) or `document:` followed by the requirement id
+/// (`document:receipt_or_invoice`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Condition {
+    Fact(Fact),
+    Document(DocumentRequirement),
+}
+
+impl Condition {
+    /// The wire prefix of a document condition.
+    pub const DOCUMENT_PREFIX: &'static str = "document:";
+
+    /// Every condition, facts first.
+    pub const ALL: &'static [Condition] = &[
+        Condition::Fact(Fact::PackagingUnopened),
+        Condition::Fact(Fact::GoodsIntact),
+        Condition::Document(DocumentRequirement::SalesOrder),
+        Condition::Document(DocumentRequirement::ReceiptOrInvoice),
+        Condition::Document(DocumentRequirement::PickupSlip),
+        Condition::Document(DocumentRequirement::DeliveryNote),
+        Condition::Document(DocumentRequirement::PickupSlipOrDeliveryNote),
+    ];
+
+    /// The wire string: `goods_intact`, `document:receipt_or_invoice`.
+    pub fn as_wire(self) -> &'static str {
+        match self {
+            Condition::Fact(f) => f.as_str(),
+            Condition::Document(d) => match d {
+                DocumentRequirement::SalesOrder => "document:sales_order",
+                DocumentRequirement::ReceiptOrInvoice => "document:receipt_or_invoice",
+                DocumentRequirement::PickupSlip => "document:pickup_slip",
+                DocumentRequirement::DeliveryNote => "document:delivery_note",
+                DocumentRequirement::PickupSlipOrDeliveryNote => {
+                    "document:pickup_slip_or_delivery_note"
+                }
+            },
+        }
+    }
+
+    /// Reads a wire string; `None` for anything [`Condition::as_wire`] never writes.
+    pub fn parse(text: &str) -> Option<Condition> {
+        match text.strip_prefix(Condition::DOCUMENT_PREFIX) {
+            Some(doc) => DocumentRequirement::parse(doc).map(Condition::Document),
+            None => Fact::parse(text).map(Condition::Fact),
+        }
+    }
+
+    /// The fact, if this condition is one.
+    pub fn fact(self) -> Option<Fact> {
+        match self {
+            Condition::Fact(f) => Some(f),
+            Condition::Document(_) => None,
+        }
+    }
+
+    /// The document requirement, if this condition is one.
+    pub fn document(self) -> Option<DocumentRequirement> {
+        match self {
+            Condition::Fact(_) => None,
+            Condition::Document(d) => Some(d),
+        }
+    }
+}
+
+impl From<Fact> for Condition {
+    fn from(f: Fact) -> Self {
+        Condition::Fact(f)
+    }
+}
+
+impl From<DocumentRequirement> for Condition {
+    fn from(d: DocumentRequirement) -> Self {
+        Condition::Document(d)
+    }
+}
+
+impl std::fmt::Display for Condition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_wire())
+    }
+}
+
+/// The text is not a condition [`Condition::as_wire`] writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownCondition(pub String);
+
+impl std::fmt::Display for UnknownCondition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown condition \"{}\"", self.0)
+    }
+}
+
+impl std::error::Error for UnknownCondition {}
+
+impl std::str::FromStr for Condition {
+    type Err = UnknownCondition;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Condition::parse(text).ok_or_else(|| UnknownCondition(text.to_owned()))
+    }
+}
+
+impl serde::Serialize for Condition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_wire())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Condition {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+        Condition::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(UnknownCondition(text.into_owned())))
+    }
+}
+
 /// The engine's answer for a whole request (CHECK-CONTRACT.md "Decision").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
@@ -158,8 +276,8 @@ pub struct Decision {
     pub fee: Option<i64>,
     pub refund: Option<i64>,
     pub deadline: Option<Timestamp>,
-    /// Facts the outcome assumed (`packaging_unopened`, `document:<id>`).
-    pub conditions: Vec<String>,
+    /// What the outcome assumed (`packaging_unopened`, `document:<id>` on the wire).
+    pub conditions: Vec<Condition>,
     pub lines: Vec<LineDecision>,
     pub documents_to_bring: Vec<DocumentRequirement>,
     pub steps: Vec<String>,
@@ -180,7 +298,7 @@ pub struct LineDecision {
     pub refund: Option<i64>,
     pub deadline: Option<Timestamp>,
     #[serde(default)]
-    pub conditions: Vec<String>,
+    pub conditions: Vec<Condition>,
 }
 
 impl Decision {
@@ -198,5 +316,46 @@ impl Decision {
                 .iter()
                 .zip(&other.lines)
                 .all(|(a, b)| a.id == b.id && a.outcome == b.outcome && a.clause == b.clause)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn condition_wire_strings_round_trip() {
+        for c in Condition::ALL {
+            let expected = match c {
+                Condition::Fact(f) => f.as_str().to_owned(),
+                Condition::Document(d) => format!("document:{d}"),
+            };
+            assert_eq!(c.as_wire(), expected);
+            assert_eq!(c.to_string(), expected);
+            assert_eq!(Condition::parse(&expected), Some(*c));
+            assert_eq!(expected.parse::<Condition>(), Ok(*c));
+            let json = serde_json::to_string(c).unwrap();
+            assert_eq!(json, format!("\"{expected}\""));
+            assert_eq!(serde_json::from_str::<Condition>(&json).unwrap(), *c);
+        }
+        assert_eq!(
+            Condition::ALL.len(),
+            Fact::ALL.len() + DocumentRequirement::ALL.len()
+        );
+    }
+
+    #[test]
+    fn unknown_conditions_are_rejected() {
+        for text in [
+            "",
+            "document:",
+            "document:passport",
+            "goods",
+            "document:goods_intact",
+        ] {
+            assert_eq!(Condition::parse(text), None, "{text}");
+            assert!(text.parse::<Condition>().is_err());
+            assert!(serde_json::from_str::<Condition>(&format!("\"{text}\"")).is_err());
+        }
     }
 }

@@ -25,7 +25,8 @@ pub mod time;
 pub mod zone;
 
 pub use case::{Case, Filing};
-pub use decision::{Clause, Decision, LineDecision, Outcome, RequestType};
+pub use decision::{Clause, Condition, Decision, LineDecision, Outcome, RequestType};
 pub use engine::{check, parse_case, CaseError, ErrorCode};
-pub use policy::{Policy, PolicyErrors};
+pub use policy::Fact;
+pub use policy::{Kind, LocalText, Policy, PolicyErrors};
 pub use time::Timestamp;

@@ -4,13 +4,19 @@
 //! *every* problem with its field path (`kinds.custom.cancel: unknown value "maybe"`)
 //! and so that unknown keys (typos) are errors too. A policy with any problem is
 //! rejected whole: it is never half-applied.
+//!
+//! Measured alternative: derived `serde` structs (`deny_unknown_fields`, closed
+//! sets read as strings) plus a validation pass. It reports only the first
+//! structural problem (missing field, wrong type, unknown key) and, in a WASM probe
+//! linking `Policy::from_json` and `check` (opt-level z, LTO, `wasm-opt -Oz`), was
+//! 199,302 bytes (68,770 brotli) against 153,725 (58,196 brotli) for this reader.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::decision::{Clause, DocumentRequirement, RequestType};
+use crate::decision::{string_enum, Clause, ComplaintAbout, DocumentRequirement, RequestType};
 use crate::zone::Zone;
 
 /// The default policy of POLICY.md, as shipped in `public/policy.json`.
@@ -33,8 +39,8 @@ pub struct Policy {
     pub repair: RepairPolicy,
     pub complaint_service: Procedure,
     pub complaint_product: Procedure,
-    /// Product kinds in file order, each with its rules.
-    pub kinds: Vec<(String, KindRules)>,
+    /// Product kinds sorted by id (serde_json's map order), each with its names and rules.
+    pub kinds: Vec<Kind>,
     pub alternatives: BTreeMap<Clause, Vec<RequestType>>,
 }
 
@@ -74,26 +80,11 @@ pub enum CountedFrom {
     Fulfilment,
 }
 
-/// A fact about the goods that a rule depends on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Fact {
-    PackagingUnopened,
-    GoodsIntact,
-}
-
-impl Fact {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Fact::PackagingUnopened => "packaging_unopened",
-            Fact::GoodsIntact => "goods_intact",
-        }
-    }
-    fn parse(s: &str) -> Option<Fact> {
-        match s {
-            "packaging_unopened" => Some(Fact::PackagingUnopened),
-            "goods_intact" => Some(Fact::GoodsIntact),
-            _ => None,
-        }
+string_enum! {
+    /// A fact about the goods that a rule depends on.
+    Fact {
+        PackagingUnopened = "packaging_unopened",
+        GoodsIntact = "goods_intact",
     }
 }
 
@@ -134,6 +125,42 @@ pub struct ServiceLevel {
 impl ServiceLevel {
     fn default_after() -> String {
         "request".to_owned()
+    }
+}
+
+/// A product kind of the policy: what it is called, what it means, and its rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Kind {
+    /// The id order lines use (`regular`, `custom`, …).
+    pub id: String,
+    /// What the customer is shown as the kind's name.
+    pub name: LocalText,
+    /// One sentence in plain words that helps the customer pick the kind.
+    pub description: LocalText,
+    pub rules: KindRules,
+}
+
+/// A text of the policy in each language the portal speaks; every one is required
+/// and non-empty.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalText {
+    /// Simplified Chinese (`zh-CN` in the policy file).
+    pub zh_cn: String,
+    /// English (`en` in the policy file).
+    pub en: String,
+}
+
+impl LocalText {
+    /// The language tags of the policy file, in the order of the fields.
+    pub const LANGUAGES: [&'static str; 2] = ["zh-CN", "en"];
+
+    /// The text for a language tag of [`LocalText::LANGUAGES`]; `None` for others.
+    pub fn get(&self, lang: &str) -> Option<&str> {
+        match lang {
+            "zh-CN" => Some(&self.zh_cn),
+            "en" => Some(&self.en),
+            _ => None,
+        }
     }
 }
 
@@ -248,8 +275,17 @@ impl Policy {
         }
     }
 
-    pub fn kind(&self, id: &str) -> Option<&KindRules> {
-        self.kinds.iter().find(|(k, _)| k == id).map(|(_, r)| r)
+    /// The product kind `id`, if the policy has it.
+    pub fn kind(&self, id: &str) -> Option<&Kind> {
+        self.kinds.iter().find(|k| k.id == id)
+    }
+
+    /// The procedure of a complaint about the service or a product.
+    pub fn complaint(&self, about: ComplaintAbout) -> &Procedure {
+        match about {
+            ComplaintAbout::Service => &self.complaint_service,
+            ComplaintAbout::Product => &self.complaint_product,
+        }
     }
 
     pub fn alternatives_for(&self, clause: Clause) -> &[RequestType] {
@@ -765,10 +801,32 @@ fn read_repair(root: &mut Obj<'_>, errors: &mut Vec<PolicyError>) -> Option<Repa
     })
 }
 
-fn read_kinds(
-    root: &mut Obj<'_>,
+/// `{"zh-CN": "…", "en": "…"}`: every language, none empty.
+fn read_local_text(
+    o: &mut Obj<'_>,
+    key: &'static str,
     errors: &mut Vec<PolicyError>,
-) -> Option<Vec<(String, KindRules)>> {
+) -> Option<LocalText> {
+    let mut t = o.child(key, errors);
+    t.map?;
+    let [zh_cn, en] = LocalText::LANGUAGES.map(|lang| {
+        let path = join(&t.path, lang);
+        match t.string(lang, errors) {
+            Some(text) if text.trim().is_empty() => {
+                err(errors, path, "must not be empty");
+                None
+            }
+            text => text.map(str::to_owned),
+        }
+    });
+    t.finish(errors);
+    Some(LocalText {
+        zh_cn: zh_cn?,
+        en: en?,
+    })
+}
+
+fn read_kinds(root: &mut Obj<'_>, errors: &mut Vec<PolicyError>) -> Option<Vec<Kind>> {
     let kinds_value = root.get("kinds", errors)?;
     let Value::Object(map) = kinds_value else {
         err(errors, "kinds".into(), "must be an object of product kinds");
@@ -795,6 +853,8 @@ fn read_kinds(
             ok = false;
             continue;
         }
+        let names = read_local_text(&mut k, "name", errors);
+        let description = read_local_text(&mut k, "description", errors);
         let cancel = k.choice(
             "cancel",
             &[
@@ -832,16 +892,32 @@ fn read_kinds(
             errors,
         );
         k.finish(errors);
-        match (cancel, return_rule, quality_return, repair) {
-            (Some(cancel), Some(return_rule), Some(quality_return), Some(repair)) => out.push((
-                name.clone(),
-                KindRules {
+        match (
+            names,
+            description,
+            cancel,
+            return_rule,
+            quality_return,
+            repair,
+        ) {
+            (
+                Some(names),
+                Some(description),
+                Some(cancel),
+                Some(return_rule),
+                Some(quality_return),
+                Some(repair),
+            ) => out.push(Kind {
+                id: name.clone(),
+                name: names,
+                description,
+                rules: KindRules {
                     cancel,
                     return_rule,
                     quality_return,
                     repair,
                 },
-            )),
+            }),
             _ => ok = false,
         }
     }
@@ -954,6 +1030,107 @@ mod tests {
         assert!(messages(Policy::from_json("{"))[0].contains("not valid JSON"));
         assert!(messages(Policy::from_json("[]"))[0].contains("must be an object"));
         assert!(messages(Policy::from_json("{}")).len() > 5);
+    }
+
+    #[test]
+    fn kinds_carry_names_and_descriptions_in_both_languages() {
+        let p = Policy::default_policy();
+        let custom = p.kind("custom").unwrap();
+        assert_eq!(custom.name.zh_cn, "顾客定制");
+        assert_eq!(custom.name.get("en"), Some("Custom-made"));
+        assert_eq!(
+            custom.description.get("zh-CN"),
+            Some("按您的尺寸或要求定做的商品。")
+        );
+        assert_eq!(custom.description.get("fr"), None);
+        assert_eq!(custom.rules.cancel, CancelRule::CustomOrder);
+        let ids: Vec<&str> = p.kinds.iter().map(|k| k.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "clearance",
+                "custom",
+                "regular",
+                "self_pickup",
+                "special_sale"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_new_kind_is_accepted_named_and_decided() {
+        let p = with(|v| {
+            v["kinds"]["outdoor"] = serde_json::json!({
+                "name": {"zh-CN": "户外家具", "en": "Outdoor furniture"},
+                "description": {"zh-CN": "放在户外使用的家具。", "en": "Furniture for outdoor use."},
+                "cancel": "allowed", "return": "within_window",
+                "quality_return": "inspection", "repair": "chargeable"
+            });
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        let outdoor = p.kind("outdoor").unwrap();
+        assert_eq!(outdoor.name.get("en"), Some("Outdoor furniture"));
+        assert_eq!(outdoor.description.zh_cn, "放在户外使用的家具。");
+        let case = crate::parse_case(
+            r#"{"now": "2026-03-05T09:00:00+08:00",
+                "order": {"number": "SO-9", "ordered_at": "2026-03-01T10:00:00+08:00",
+                  "fulfilment": {"state": "delivered", "at": "2026-03-03T10:00:00+08:00"},
+                  "lines": [{"id": "1", "kind": "outdoor", "quantity": 2, "unit_price": 50000}]},
+                "request": {"type": "return"}, "facts": {"goods_intact": true}}"#,
+        )
+        .unwrap();
+        let d = crate::check(&p, &case).unwrap();
+        assert_eq!(d.clause, Clause::ReturnWithinWindow);
+        assert_eq!(d.refund, Some(100_000));
+        let repair = crate::parse_case(
+            &serde_json::to_string(&{
+                let mut c = serde_json::to_value(&case).unwrap();
+                c["request"]["type"] = "repair".into();
+                c
+            })
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            crate::check(&p, &repair).unwrap().clause,
+            Clause::RepairChargeable
+        );
+    }
+
+    #[test]
+    fn kind_names_are_required_in_every_language() {
+        let m = messages(with(|v| {
+            v["kinds"]["custom"]["name"]
+                .as_object_mut()
+                .unwrap()
+                .remove("en");
+            v["kinds"]["regular"]["description"]["zh-CN"] = " ".into();
+            v["kinds"]["clearance"]
+                .as_object_mut()
+                .unwrap()
+                .remove("name");
+            v["kinds"]["special_sale"]["name"]["fr"] = "Soldes".into();
+            v["kinds"]["self_pickup"]["description"] = "collected".into();
+            v["kinds"]["self_pickup"]["name"]["en"] = 3.into();
+        }));
+        let mut expected = vec![
+            "kinds.custom.name.en: missing",
+            "kinds.regular.description.zh-CN: must not be empty",
+            "kinds.clearance.name: missing",
+            "kinds.special_sale.name.fr: unknown field",
+            "kinds.self_pickup.description: must be an object",
+            "kinds.self_pickup.name.en: must be a string",
+        ];
+        let mut m: Vec<&str> = m.iter().map(String::as_str).collect();
+        expected.sort_unstable();
+        m.sort_unstable();
+        assert_eq!(m, expected);
+    }
+
+    #[test]
+    fn an_empty_kind_name_is_rejected() {
+        let m = messages(with(|v| v["kinds"]["custom"]["name"]["zh-CN"] = "".into()));
+        assert_eq!(m, ["kinds.custom.name.zh-CN: must not be empty"]);
     }
 
     #[test]

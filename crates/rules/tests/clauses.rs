@@ -786,7 +786,10 @@ fn a_longer_window_in_the_policy_file_changes_the_decision() {
 #[test]
 fn a_kind_added_in_the_policy_file_is_decided_by_its_rules() {
     let mut v: Value = serde_json::from_str(aftersales_rules::policy::DEFAULT_POLICY_JSON).unwrap();
-    v["kinds"]["outlet"] = json!({"cancel": "final_sale", "return": "within_window", "quality_return": "excluded", "repair": "chargeable"});
+    v["kinds"]["outlet"] = json!({
+        "name": {"zh-CN": "奥特莱斯", "en": "Outlet"},
+        "description": {"zh-CN": "奥特莱斯商品。", "en": "An outlet item."},
+        "cancel": "final_sale", "return": "within_window", "quality_return": "excluded", "repair": "chargeable"});
     let policy = Policy::from_json(&v.to_string()).unwrap();
     let d = decide_with(&policy, cancel("2026-03-03T09:00:00+08:00", "outlet"));
     assert_eq!(d.clause.as_str(), "cancel.final_sale");
