@@ -188,8 +188,10 @@ pub struct ErrorContent {
     pub code: ErrorCode,
     /// In the language of `Accept-Language` (zh-CN by default).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub message: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub fields: Vec<FieldError>,
     /// A technical explanation in English (e.g. the engine's message).
     #[serde(default, skip_serializing_if = "Option::is_none")]

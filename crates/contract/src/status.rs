@@ -24,7 +24,7 @@ impl RequestStatus {
         RequestStatus::Rejected,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             RequestStatus::Received => "received",
             RequestStatus::InProgress => "in_progress",
@@ -77,7 +77,7 @@ pub enum Flag {
 }
 
 impl Flag {
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Flag::DecisionMismatch => "decision_mismatch",
             Flag::OrderDiffers => "order_differs",

@@ -36,9 +36,8 @@ pub struct NewRequest {
     pub client_decision: Option<Decision>,
 }
 
-/// How to reach the customer. `phone` is checked with
-/// [`Phone::parse`](crate::Phone::parse), `name` with
-/// [`check_name`](crate::fields::check_name).
+/// How to reach the customer: `phone` is checked with `Phone::parse`, `name`
+/// with `fields::check_name`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -85,10 +84,13 @@ pub struct FiledResponse {
     /// The server's decision (the one stored).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub decision: Lenient<Decision>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub due: Vec<Due>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub policy_version: String,
 }
 
@@ -103,6 +105,7 @@ pub struct HistoryEntry {
     pub step: Option<String>,
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub at: Lenient<Timestamp>,
     #[serde(default)]
     pub note: Option<String>,
@@ -114,9 +117,11 @@ pub struct HistoryEntry {
 pub struct FeedbackView {
     pub rating: i64,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub comment: String,
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub at: Lenient<Timestamp>,
 }
 
@@ -127,8 +132,10 @@ pub struct RequestView {
     pub id: String,
     #[serde(rename = "type", default)]
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub request_type: Lenient<RequestType>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub order_number: String,
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub status: RequestStatus,
@@ -137,22 +144,28 @@ pub struct RequestView {
     pub step: Option<String>,
     /// As the portal sent it.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub filed_at: String,
     /// The server's decision.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub decision: Lenient<Decision>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub due: Vec<Due>,
     /// Oldest first.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub history: Vec<HistoryEntry>,
     /// Photos the server holds.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub attachments: i64,
     #[serde(default)]
     pub feedback: Option<FeedbackView>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub policy_version: String,
 }
 

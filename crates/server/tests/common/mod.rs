@@ -161,7 +161,7 @@ impl TestApp {
     pub async fn staff_token(&self) -> String {
         let user = "agent";
         let password = "correct horse battery";
-        aftersales_server::staff::add_staff(&self.db, user, password)
+        aftersales_server::store::staff::add_staff(&self.db, user, password)
             .await
             .expect("add staff");
         let r = self
