@@ -1,4 +1,4 @@
-//! `aftersales-server`: the backend the Aftersales Portal syncs to (API.md).
+//! `aftersales-server`: the backend the Aftersales Portal syncs to (docs/api.md).
 //!
 //! One binary serves the built portal and the API, on SQLite (default) or
 //! PostgreSQL. Filings are re-checked with the same rule engine the portal runs

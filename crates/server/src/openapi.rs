@@ -10,7 +10,7 @@ use crate::store;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Aftersales Portal API", description = "Backend contract v1 (API.md)"),
+    info(title = "Aftersales Portal API", description = "Backend contract v1 (docs/api.md)"),
     paths(
         meta::health,
         meta::policy,

@@ -80,7 +80,7 @@ fn check_size(data: Bytes, limit: usize) -> Result<Bytes, ApiError> {
     }
 }
 
-/// Adds a photo to a request (API.md `POST /api/requests/{id}/attachments`).
+/// Adds a photo to a request (docs/api.md `POST /api/requests/{id}/attachments`).
 #[utoipa::path(
     post,
     path = "/api/requests/{id}/attachments",

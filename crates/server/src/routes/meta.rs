@@ -40,7 +40,7 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
 #[utoipa::path(
     get,
     path = "/api/policy",
-    responses((status = 200, description = "The policy JSON (POLICY.md) plus `version`", body = Object)),
+    responses((status = 200, description = "The policy JSON (docs/policy.md) plus `version`", body = Object)),
     tag = "public"
 )]
 pub async fn policy(State(state): State<AppState>) -> Response {

@@ -17,7 +17,7 @@ use crate::AppState;
     path = "/api/orders/{number}",
     params(("number" = String, Path, description = "Order number"), LookupQuery),
     responses(
-        (status = 200, description = "The order (CHECK-CONTRACT.md `order`)", body = Object),
+        (status = 200, description = "The order (the rule engine's `order`)", body = Object),
         (status = 404, description = "No order with this number and phone", body = crate::error::ErrorBody),
         (status = 429, description = "Too many lookups", body = crate::error::ErrorBody),
     ),

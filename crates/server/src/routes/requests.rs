@@ -49,7 +49,7 @@ pub fn case_error(e: CaseError) -> ApiError {
         .with_detail(e.message)
 }
 
-/// Files a request (API.md `POST /api/requests`).
+/// Files a request (docs/api.md `POST /api/requests`).
 #[utoipa::path(
     post,
     path = "/api/requests",

@@ -35,7 +35,7 @@ pub async fn authorise(state: &AppState, id: &str, code: &str) -> Result<StoredR
     Ok(request)
 }
 
-/// Status, decision, due times and history (API.md `GET /api/requests/{id}`).
+/// Status, decision, due times and history (docs/api.md `GET /api/requests/{id}`).
 #[utoipa::path(
     get,
     path = "/api/requests/{id}",
