@@ -1,62 +1,31 @@
-//! The API's error shape: `{"error": {"code", "message", "fields"}}` (API.md).
+//! The API's error shape: `{"error": {"code", "message", "fields"}}` (the body
+//! and its codes are `aftersales_contract`'s).
 //!
 //! Handlers return [`ApiError`]; the body is rendered in zh-CN, and the
 //! [`localise`] middleware re-renders it in the language the client asked for
 //! (an `IntoResponse` impl cannot see the request headers).
 
+pub use aftersales_contract::{ErrorBody, ErrorCode, ErrorContent, FieldCode, FieldError};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::i18n::{message, Lang};
-
-/// One field that failed validation, by its dotted path in the request body.
-#[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: String,
-    pub code: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, code: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            code: code.into(),
-        }
-    }
-}
 
 /// An error answer; `code` selects the localised message.
 #[derive(Clone, Debug)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: String,
+    pub code: ErrorCode,
     pub fields: Vec<FieldError>,
     /// Technical detail in English (e.g. the engine's message naming the field).
     pub detail: Option<String>,
     pub retry_after: Option<u64>,
 }
 
-/// The body, for the OpenAPI document.
-#[derive(Serialize, ToSchema)]
-pub struct ErrorBody {
-    pub error: ErrorContent,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ErrorContent {
-    pub code: String,
-    pub message: String,
-    pub fields: Vec<FieldError>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
-
 impl ApiError {
-    pub fn new(status: StatusCode, code: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: impl Into<ErrorCode>) -> Self {
         ApiError {
             status,
             code: code.into(),
@@ -66,41 +35,47 @@ impl ApiError {
         }
     }
 
-    pub fn bad_request(code: &str) -> Self {
+    pub fn bad_request(code: ErrorCode) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code)
     }
 
-    pub fn not_found(code: &str) -> Self {
+    pub fn not_found(code: ErrorCode) -> Self {
         Self::new(StatusCode::NOT_FOUND, code)
     }
 
-    pub fn conflict(code: &str) -> Self {
+    pub fn conflict(code: ErrorCode) -> Self {
         Self::new(StatusCode::CONFLICT, code)
     }
 
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized")
+        Self::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized)
     }
 
     pub fn validation(fields: Vec<FieldError>) -> Self {
         ApiError {
             fields,
-            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+            ..Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::ValidationFailed,
+            )
         }
     }
 
     pub fn too_large() -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
     }
 
     pub fn unsupported_media_type() -> Self {
-        Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::UnsupportedMediaType,
+        )
     }
 
     pub fn rate_limited(retry_after: u64) -> Self {
         ApiError {
             retry_after: Some(retry_after.max(1)),
-            ..Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited)
         }
     }
 
@@ -108,12 +83,15 @@ impl ApiError {
     pub fn unavailable() -> Self {
         ApiError {
             retry_after: Some(5),
-            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "service_unavailable")
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::ServiceUnavailable,
+            )
         }
     }
 
     pub fn internal() -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
@@ -123,6 +101,13 @@ impl ApiError {
 
     pub fn with_fields(mut self, fields: Vec<FieldError>) -> Self {
         self.fields = fields;
+        self
+    }
+
+    /// The same fields as a `400 invalid_query` (problems of a query string).
+    pub fn in_query(mut self) -> Self {
+        self.code = ErrorCode::InvalidQuery;
+        self.status = StatusCode::BAD_REQUEST;
         self
     }
 
@@ -202,13 +187,13 @@ pub async fn localise(request: Request, next: Next) -> Response {
             .is_some_and(|v| v.starts_with("text/plain"));
     if is_api && bare && (status.is_client_error() || status.is_server_error()) {
         let code = match status {
-            StatusCode::NOT_FOUND => "not_found",
-            StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
-            StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-            StatusCode::REQUEST_TIMEOUT => "service_unavailable",
-            s if s.is_client_error() => "invalid_body",
-            _ => "internal",
+            StatusCode::NOT_FOUND => ErrorCode::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
+            StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+            StatusCode::REQUEST_TIMEOUT => ErrorCode::ServiceUnavailable,
+            s if s.is_client_error() => ErrorCode::InvalidBody,
+            _ => ErrorCode::Internal,
         };
         let mut rendered = ApiError::new(status, code).render(lang);
         for (name, value) in response.headers() {

@@ -9,7 +9,7 @@ use axum::http::{header, request::Parts, HeaderMap};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, ErrorCode, FieldCode, FieldError};
 use crate::AppState;
 
 /// A JSON body deserialised into `T`; also keeps the canonical text of the body
@@ -50,7 +50,7 @@ where
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::too_large()
             } else {
-                ApiError::bad_request("invalid_json")
+                ApiError::bad_request(ErrorCode::InvalidJson)
             }
         })?;
         decode_json(&bytes)
@@ -60,13 +60,13 @@ where
 /// Parses `bytes` as JSON and then as `T`, naming the first offending field.
 pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<ApiJson<T>, ApiError> {
     let raw: Value = serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::bad_request("invalid_json").with_detail(e.to_string()))?;
+        .map_err(|e| ApiError::bad_request(ErrorCode::InvalidJson).with_detail(e.to_string()))?;
     let canonical = canonical_json(&raw);
     let value = serde_path_to_error::deserialize(raw).map_err(|e| {
         let path = e.path().to_string();
         let message = e.inner().to_string();
         let (code, field) = classify(&path, &message);
-        ApiError::bad_request("invalid_body")
+        ApiError::bad_request(ErrorCode::InvalidBody)
             .with_fields(vec![FieldError::new(field, code)])
             .with_detail(if path == "." {
                 message
@@ -78,7 +78,7 @@ pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<ApiJson<T>, ApiE
 }
 
 /// Names the problem and the field from serde's message.
-fn classify(path: &str, message: &str) -> (&'static str, String) {
+fn classify(path: &str, message: &str) -> (FieldCode, String) {
     let base = if path == "." { "" } else { path };
     let join = |name: &str| {
         if base.is_empty() {
@@ -96,14 +96,14 @@ fn classify(path: &str, message: &str) -> (&'static str, String) {
         } else {
             join(&name)
         };
-        ("unknown_field", field)
+        (FieldCode::UnknownField, field)
     } else if message.starts_with("missing field") {
         let name = quoted(message).unwrap_or_default();
-        ("missing", join(&name))
+        (FieldCode::Missing, join(&name))
     } else if message.starts_with("invalid type") {
-        ("invalid_type", base.to_owned())
+        (FieldCode::InvalidType, base.to_owned())
     } else {
-        ("invalid", base.to_owned())
+        (FieldCode::Invalid, base.to_owned())
     }
 }
 
@@ -165,7 +165,7 @@ where
                 let path = e.path().to_string();
                 let message = e.inner().to_string();
                 let (code, field) = classify(&path, &message);
-                ApiError::bad_request("invalid_query")
+                ApiError::bad_request(ErrorCode::InvalidQuery)
                     .with_fields(vec![FieldError::new(field, code)])
                     .with_detail(message)
             })

@@ -1,28 +1,28 @@
-//! The router: API routes, the built portal, and the cross-cutting layers
+//! The router: the API routes of each area (`crate::routes`), the built portal, and the cross-cutting layers
 //! (CORS, security headers, body limits, compression, logging, panics).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
+use aftersales_contract::ErrorCode;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use base64::Engine;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
-use utoipa::{OpenApi, ToSchema};
 
 use crate::config::Config;
 use crate::error::{localise, ApiError};
-use crate::{attachments, openapi, orders, requests, staff, AppState};
+use crate::routes::{attachments, meta, orders, requests, staff, tracking};
+use crate::AppState;
 
 /// JSON bodies are small; photos have their own, larger limit.
 const JSON_BODY_LIMIT: usize = 256 * 1024;
@@ -31,28 +31,31 @@ pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
     let photo_limit = config.max_attachment_bytes + 256 * 1024;
     let api = Router::new()
-        .route("/health", get(health))
-        .route("/policy", get(policy))
-        .route("/store", get(store))
-        .route("/openapi.json", get(openapi_json))
+        .route("/health", get(meta::health))
+        .route("/policy", get(meta::policy))
+        .route("/store", get(meta::store))
+        .route("/openapi.json", get(meta::openapi_json))
         .route("/orders/{number}", get(orders::lookup))
         .route("/requests", post(requests::file_request))
-        .route("/requests/{id}", get(requests::get_request))
+        .route("/requests/{id}", get(tracking::get_request))
         .route(
             "/requests/{id}/attachments",
             post(attachments::upload).layer(DefaultBodyLimit::max(photo_limit)),
         )
-        .route("/requests/{id}/feedback", post(requests::feedback))
-        .route("/staff/login", post(staff::login))
-        .route("/staff/logout", post(staff::logout))
-        .route("/staff/requests", get(staff::list))
-        .route("/staff/requests/{id}", get(staff::detail))
-        .route("/staff/requests/{id}/transition", post(staff::transition))
+        .route("/requests/{id}/feedback", post(tracking::feedback))
+        .route("/staff/login", post(staff::session::login))
+        .route("/staff/logout", post(staff::session::logout))
+        .route("/staff/requests", get(staff::queue::list))
+        .route("/staff/requests/{id}", get(staff::detail::detail))
+        .route(
+            "/staff/requests/{id}/transition",
+            post(staff::transitions::transition),
+        )
         .route(
             "/staff/requests/{id}/attachments/{seq}",
-            get(staff::attachment),
+            get(staff::detail::attachment),
         )
-        .route("/staff/audit", get(staff::audit_trail))
+        .route("/staff/audit", get(staff::audit::audit_trail))
         .fallback(api_not_found)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -197,83 +200,5 @@ async fn log_request(request: Request, next: Next) -> Response {
 }
 
 async fn api_not_found() -> ApiError {
-    ApiError::not_found("not_found")
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct Health {
-    pub status: String,
-    /// `sqlite` or `postgres`.
-    pub database: String,
-}
-
-/// Liveness and database reachability.
-#[utoipa::path(
-    get,
-    path = "/api/health",
-    responses(
-        (status = 200, description = "Up", body = Health),
-        (status = 503, description = "Database unavailable", body = crate::error::ErrorBody),
-    ),
-    tag = "public"
-)]
-pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    sqlx::query("SELECT 1").execute(&state.db.pool).await?;
-    Ok(Json(Health {
-        status: "ok".into(),
-        database: state.db.backend.name().into(),
-    }))
-}
-
-/// The policy in force, with its `version` (content hash).
-#[utoipa::path(
-    get,
-    path = "/api/policy",
-    responses((status = 200, description = "The policy JSON (POLICY.md) plus `version`", body = Object)),
-    tag = "public"
-)]
-pub async fn policy(State(state): State<AppState>) -> Response {
-    let mut response = Json(state.policy.json.clone()).into_response();
-    if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", state.policy.policy.version)) {
-        response.headers_mut().insert(header::ETAG, etag);
-    }
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    response
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct Store {
-    pub name: String,
-    pub time_zone: String,
-    pub currency: String,
-}
-
-/// The store's name, time zone and currency, for the portal's header.
-#[utoipa::path(
-    get,
-    path = "/api/store",
-    responses((status = 200, description = "Store settings", body = Store)),
-    tag = "public"
-)]
-pub async fn store(State(state): State<AppState>) -> Json<Store> {
-    let p = &state.policy.policy;
-    Json(Store {
-        name: state.config.store_name.clone(),
-        time_zone: p.time_zone.name().to_owned(),
-        currency: p.currency.clone(),
-    })
-}
-
-async fn openapi_json() -> Response {
-    match openapi::ApiDoc::openapi().to_json() {
-        Ok(text) => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "application/json")],
-            text,
-        )
-            .into_response(),
-        Err(_) => ApiError::internal().into_response(),
-    }
+    ApiError::not_found(ErrorCode::NotFound)
 }

@@ -1,5 +1,8 @@
 //! Localised error messages (zh-CN by default, en on request).
 
+use aftersales_contract::ErrorCode;
+use aftersales_rules::ErrorCode as CaseCode;
+
 /// The two languages the portal speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -40,92 +43,100 @@ impl Lang {
     }
 }
 
-/// The message for an error code; unknown codes get a generic message.
-pub fn message(code: &str, lang: Lang) -> &'static str {
+/// The message for an error code; codes without their own get a generic message.
+pub fn message(code: &ErrorCode, lang: Lang) -> &'static str {
     let (zh, en) = match code {
-        "invalid_json" => (
+        ErrorCode::InvalidJson => (
             "请求内容不是有效的 JSON。",
             "The request body is not valid JSON.",
         ),
-        "invalid_body" => (
+        ErrorCode::InvalidBody => (
             "请求内容的格式不正确，请检查字段。",
             "The request body has the wrong shape; check the fields.",
         ),
-        "invalid_query" => ("查询参数不正确。", "The query parameters are invalid."),
-        "validation_failed" => (
+        ErrorCode::InvalidQuery => ("查询参数不正确。", "The query parameters are invalid."),
+        ErrorCode::ValidationFailed => (
             "部分内容填写有误，请检查后重试。",
             "Some fields are invalid; please check and try again.",
         ),
-        "unsupported_media_type" => ("不支持该内容类型。", "This content type is not supported."),
-        "unsupported_image" => (
+        ErrorCode::UnsupportedMediaType => ("不支持该内容类型。", "This content type is not supported."),
+        ErrorCode::UnsupportedImage => (
             "只能上传 JPEG、PNG 或 WebP 图片。",
             "Only JPEG, PNG or WebP images can be uploaded.",
         ),
-        "filed_at_expired" => (
+        ErrorCode::FiledAtExpired => (
             "提交时间早于离线宽限期，请在线重新检查后再提交。",
             "This was submitted longer ago than the offline grace period; check again and resubmit.",
         ),
-        "payload_too_large" => ("上传的内容太大。", "The request body is too large."),
-        "not_found" => ("未找到。", "Not found."),
-        "order_not_found" => (
+        ErrorCode::PayloadTooLarge => ("上传的内容太大。", "The request body is too large."),
+        ErrorCode::NotFound => ("未找到。", "Not found."),
+        ErrorCode::OrderNotFound => (
             "未找到与该手机号匹配的订单，请核对订单号和手机号。",
             "No order matches this number and phone; please check both.",
         ),
-        "request_not_found" => (
+        ErrorCode::RequestNotFound => (
             "未找到该申请，或查询码不正确。",
             "No request matches this id and tracking code.",
         ),
-        "id_conflict" => (
+        ErrorCode::IdConflict => (
             "该申请编号已用于另一份内容不同的申请。",
             "This request id was already used for a different request.",
         ),
-        "not_closed" => (
+        ErrorCode::NotClosed => (
             "申请处理完成后才能评价。",
             "Feedback can be given once the request is closed.",
         ),
-        "feedback_exists" => ("该申请已经评价过了。", "Feedback was already given."),
-        "too_many_attachments" => (
+        ErrorCode::FeedbackExists => ("该申请已经评价过了。", "Feedback was already given."),
+        ErrorCode::TooManyAttachments => (
             "每个申请最多上传 6 张照片。",
             "A request can have at most 6 photos.",
         ),
-        "request_closed" => (
+        ErrorCode::RequestClosed => (
             "该申请已结束，不能再修改。",
             "This request is closed and can no longer change.",
         ),
-        "invalid_transition" => (
+        ErrorCode::InvalidTransition => (
             "该申请不能转到这个步骤。",
             "The request cannot move to this step.",
         ),
-        "conflict" => (
+        ErrorCode::Conflict => (
             "该申请刚被其他人更新，请刷新后重试。",
             "The request was just changed by someone else; reload and retry.",
         ),
-        "rate_limited" => (
+        ErrorCode::RateLimited => (
             "操作太频繁，请稍后再试。",
             "Too many requests; try again later.",
         ),
-        "unauthorized" => ("请先登录。", "Please sign in."),
-        "invalid_credentials" => ("用户名或密码不正确。", "Wrong username or password."),
-        "method_not_allowed" => ("不支持该请求方法。", "This method is not allowed here."),
-        "service_unavailable" => (
+        ErrorCode::Unauthorized => ("请先登录。", "Please sign in."),
+        ErrorCode::InvalidCredentials => ("用户名或密码不正确。", "Wrong username or password."),
+        ErrorCode::MethodNotAllowed => ("不支持该请求方法。", "This method is not allowed here."),
+        ErrorCode::ServiceUnavailable => (
             "服务暂时不可用，请稍后重试。",
             "The service is temporarily unavailable; please retry shortly.",
         ),
         // Rule-engine errors: the case cannot be decided.
-        "invalid_case" | "empty_order" | "duplicate_line_id" | "unknown_kind"
-        | "invalid_quantity" | "invalid_price" | "amount_overflow" | "time_out_of_range" => (
+        ErrorCode::Case(
+            CaseCode::InvalidCase
+            | CaseCode::EmptyOrder
+            | CaseCode::DuplicateLineId
+            | CaseCode::UnknownKind
+            | CaseCode::InvalidQuantity
+            | CaseCode::InvalidPrice
+            | CaseCode::AmountOverflow
+            | CaseCode::TimeOutOfRange,
+        ) => (
             "无法根据该订单判断这项申请，请检查订单信息。",
             "This request cannot be decided for this order; check the order details.",
         ),
-        "unknown_line" => (
+        ErrorCode::Case(CaseCode::UnknownLine) => (
             "所选商品不在该订单中。",
             "A selected item is not part of this order.",
         ),
-        "missing_complaint_about" => (
+        ErrorCode::Case(CaseCode::MissingComplaintAbout) => (
             "请说明投诉针对服务还是产品。",
             "Say whether the complaint is about the service or a product.",
         ),
-        _ => ("服务器内部错误。", "Internal server error."),
+        ErrorCode::Internal | ErrorCode::Other(_) => ("服务器内部错误。", "Internal server error."),
     };
     match lang {
         Lang::Zh => zh,
@@ -147,5 +158,22 @@ mod tests {
         );
         assert_eq!(Lang::from_accept_language(Some("de")), Lang::Zh);
         assert_eq!(Lang::from_accept_language(Some("zh;q=0, en")), Lang::En);
+    }
+
+    #[test]
+    fn every_code_but_internal_has_its_own_message() {
+        let generic = message(&ErrorCode::Internal, Lang::En);
+        for code in ErrorCode::LISTED {
+            if *code != ErrorCode::Internal {
+                assert_ne!(message(code, Lang::En), generic, "{code}");
+            }
+        }
+        for code in CaseCode::ALL {
+            assert_ne!(
+                message(&ErrorCode::Case(*code), Lang::En),
+                generic,
+                "{code}"
+            );
+        }
     }
 }

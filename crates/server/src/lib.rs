@@ -1,23 +1,21 @@
-//! `aftersales-server`: the backend the Aftersales Portal syncs to (API.md).
+//! `aftersales-server`: the backend the Aftersales Portal syncs to (docs/api.md).
 //!
 //! One binary serves the built portal and the API, on SQLite (default) or
 //! PostgreSQL. Filings are re-checked with the same rule engine the portal runs
 //! (`aftersales-rules`) under the policy in force, and committed in batches by a
 //! single writer task so that every `201` is durable without one fsync each.
 
-pub mod attachments;
 pub mod config;
 pub mod db;
+pub mod domain;
 pub mod error;
 pub mod extract;
 pub mod http;
 pub mod i18n;
 pub mod openapi;
-pub mod orders;
 pub mod ratelimit;
-pub mod requests;
-pub mod staff;
-pub mod writer;
+pub mod routes;
+pub mod store;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -29,7 +27,7 @@ use tokio::task::JoinHandle;
 use crate::config::{load_policy, Config, LoadedPolicy};
 use crate::db::Db;
 use crate::ratelimit::RateLimiter;
-use crate::writer::Writer;
+use crate::store::writer::Writer;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -55,7 +53,7 @@ impl Application {
     pub async fn build(config: Config) -> Result<Application, String> {
         let policy = load_policy(config.policy_file.as_deref(), config.time_zone.as_deref())?;
         let db = db::connect(&config.database_url).await?;
-        if config.demo_data && orders::load_demo_once(&db, &policy.policy).await? {
+        if config.demo_data && store::orders::load_demo_once(&db, &policy.policy).await? {
             tracing::info!("demo orders loaded");
         }
         Self::with_db(config, policy, db).await

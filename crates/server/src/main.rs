@@ -4,7 +4,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use aftersales_server::config::{load_policy, Cli, Command, Config};
-use aftersales_server::{db, orders, shutdown_signal, staff, Application};
+use aftersales_server::{db, shutdown_signal, store, Application};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
@@ -68,14 +68,14 @@ async fn import_orders(config: Config, file: &std::path::Path) -> Result<(), Str
     let policy = load_policy(config.policy_file.as_deref(), config.time_zone.as_deref())?;
     let text = std::fs::read_to_string(file)
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let now = orders::now_in_zone(&policy.policy);
-    let parsed = orders::parse_csv(&text, &policy.policy, now)
+    let now = aftersales_server::domain::clock::now_in_zone(&policy.policy);
+    let parsed = store::orders::parse_csv(&text, &policy.policy, now)
         .map_err(|e| format!("{}: {e}", file.display()))?;
     let db = db::connect(&config.database_url).await?;
-    orders::store_orders(&db, &parsed, false)
+    store::orders::store_orders(&db, &parsed, false)
         .await
         .map_err(|e| format!("cannot store the orders: {e}"))?;
-    let (count, lines) = orders::summary(&parsed);
+    let (count, lines) = store::orders::summary(&parsed);
     println!("imported {count} orders ({lines} lines)");
     Ok(())
 }
@@ -93,7 +93,7 @@ async fn add_staff(config: Config, username: &str) -> Result<(), String> {
         .map_err(|e| format!("cannot read the password: {e}"))?;
     let password = password.trim_end_matches(['\r', '\n']);
     let db = db::connect(&config.database_url).await?;
-    let created = staff::add_staff(&db, username, password).await?;
+    let created = store::staff::add_staff(&db, username, password).await?;
     if created {
         println!("staff account {username} created");
     } else {

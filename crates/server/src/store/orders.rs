@@ -1,22 +1,18 @@
-//! Orders: CSV import, the demo set, and lookup by number + phone.
+//! Stored orders: CSV import, the demo set, and loading one by number.
 
 use std::collections::HashSet;
 
+use aftersales_contract::Phone;
 use aftersales_rules::case::{Fulfilment, Order, OrderLine};
 use aftersales_rules::{Policy, Timestamp};
-use axum::extract::{Path, State};
-use axum::Json;
 use serde::Deserialize;
 use sqlx::Row;
-use utoipa::IntoParams;
 
 use crate::db::{unix_now, Db};
-use crate::error::ApiError;
-use crate::extract::{ApiQuery, ClientIp};
-use crate::AppState;
+use crate::domain::clock::now_in_zone;
 
 /// The demo data set: dates are offsets (`-3d`, `-26h`) from the moment it is loaded.
-pub const DEMO_ORDERS_CSV: &str = include_str!("../demo/orders.csv");
+pub const DEMO_ORDERS_CSV: &str = include_str!("../../demo/orders.csv");
 
 /// One CSV row: one order line (README.md "Order CSV").
 #[derive(Debug, Deserialize)]
@@ -40,39 +36,11 @@ struct CsvRow {
     unit_price: i64,
 }
 
-/// An order with the phone it is looked up by.
+/// An order with the phone it is looked up by (canonical, `Phone::as_str`).
 #[derive(Debug, Clone)]
 pub struct StoredOrder {
     pub order: Order,
     pub phone: String,
-}
-
-/// Digits only, without the +86 / 0086 country prefix; `None` if not a phone number.
-pub fn normalise_phone(raw: &str) -> Option<String> {
-    let mut s: String = raw
-        .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '(' | ')' | '.'))
-        .collect();
-    if let Some(rest) = s.strip_prefix("+86").or_else(|| s.strip_prefix("0086")) {
-        s = rest.to_owned();
-    } else if let Some(rest) = s.strip_prefix('+') {
-        s = rest.to_owned();
-    } else if s.len() == 13 && s.starts_with("861") {
-        s = s[2..].to_owned();
-    }
-    if (5..=20).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
-        Some(s)
-    } else {
-        None
-    }
-}
-
-/// Constant-time equality, so a comparison's duration says nothing about the secret.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Reads the import CSV. `now` resolves relative dates (`-3d`) as used by the demo
@@ -107,8 +75,13 @@ pub fn parse_csv(text: &str, policy: &Policy, now: Timestamp) -> Result<Vec<Stor
                 ))
             }
         };
-        let phone = normalise_phone(&row.phone)
-            .ok_or_else(|| format!("line {line_no}: phone: not a phone number"))?;
+        let phone = Phone::parse(&row.phone)
+            .map_err(|_| {
+                format!(
+                    "line {line_no}: phone: not a mainland mobile or an international (+…) number"
+                )
+            })?
+            .into_string();
         if row.order_number.is_empty() || row.order_number.len() > 64 {
             return Err(format!("line {line_no}: order_number: 1 to 64 characters"));
         }
@@ -272,17 +245,6 @@ pub async fn load_demo_once(db: &Db, policy: &Policy) -> Result<bool, String> {
     Ok(true)
 }
 
-/// The current instant in the store's zone.
-pub fn now_in_zone(policy: &Policy) -> Timestamp {
-    let now = Timestamp::from_unix(unix_now(), 0).unwrap_or_else(|_| fallback_epoch());
-    policy.time_zone.localize(now).unwrap_or(now)
-}
-
-fn fallback_epoch() -> Timestamp {
-    // 1970 is always in range; the clock being outside 0000–9999 is not possible.
-    Timestamp::parse("1970-01-01T00:00:00Z").unwrap_or_else(|_| unreachable!())
-}
-
 /// The stored order with this number, if any (one query: order joined to lines).
 pub async fn find(db: &Db, number: &str) -> Result<Option<StoredOrder>, sqlx::Error> {
     let rows = sqlx::query(
@@ -332,45 +294,6 @@ pub async fn find(db: &Db, number: &str) -> Result<Option<StoredOrder>, sqlx::Er
     }))
 }
 
-#[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct LookupQuery {
-    /// The phone number the order was placed with (spaces, dashes and +86 are ignored).
-    phone: String,
-}
-
-/// Looks an order up by number and phone; unknown order and wrong phone answer
-/// the same 404, and lookups are rate-limited per client.
-#[utoipa::path(
-    get,
-    path = "/api/orders/{number}",
-    params(("number" = String, Path, description = "Order number"), LookupQuery),
-    responses(
-        (status = 200, description = "The order (CHECK-CONTRACT.md `order`)", body = Object),
-        (status = 404, description = "No order with this number and phone", body = crate::error::ErrorBody),
-        (status = 429, description = "Too many lookups", body = crate::error::ErrorBody),
-    ),
-    tag = "public"
-)]
-pub async fn lookup(
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    Path(number): Path<String>,
-    ApiQuery(query): ApiQuery<LookupQuery>,
-) -> Result<Json<Order>, ApiError> {
-    state.limiter.check(ip)?;
-    let not_found = || ApiError::not_found("order_not_found");
-    let phone = normalise_phone(&query.phone).ok_or_else(not_found)?;
-    if number.len() > 64 {
-        return Err(not_found());
-    }
-    let stored = find(&state.db, &number).await?.ok_or_else(not_found)?;
-    if !constant_time_eq(stored.phone.as_bytes(), phone.as_bytes()) {
-        return Err(not_found());
-    }
-    Ok(Json(stored.order))
-}
-
 /// Order numbers in a CSV, for a summary that names no customer.
 pub fn summary(orders: &[StoredOrder]) -> (usize, usize) {
     let lines = orders.iter().map(|o| o.order.lines.len()).sum();
@@ -381,28 +304,6 @@ pub fn summary(orders: &[StoredOrder]) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn phones_normalise() {
-        assert_eq!(
-            normalise_phone("138 0013 8000").as_deref(),
-            Some("13800138000")
-        );
-        assert_eq!(
-            normalise_phone("+86 138-0013-8000").as_deref(),
-            Some("13800138000")
-        );
-        assert_eq!(
-            normalise_phone("008613800138000").as_deref(),
-            Some("13800138000")
-        );
-        assert_eq!(
-            normalise_phone("8613800138000").as_deref(),
-            Some("13800138000")
-        );
-        assert_eq!(normalise_phone("abc"), None);
-        assert_eq!(normalise_phone(""), None);
-    }
 
     #[test]
     fn demo_set_parses_and_covers_every_kind_and_state() {

@@ -2,20 +2,18 @@
 //! the declared type), at most 5 MB each and 6 per request; an identical photo
 //! uploaded again (an outbox retry) is not stored twice.
 
+use aftersales_contract::{CodeQuery, ErrorCode};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::Json;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
-use utoipa::ToSchema;
 
+use super::tracking::authorise;
 use crate::db::unix_now;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, ClientIp};
-use crate::requests::{authorise, CodeQuery};
-use crate::staff::audit;
+use crate::store::attachments::{self, Added, AttachmentInfo, NewPhoto};
 use crate::AppState;
 
 /// The image type of `data`, from its magic bytes.
@@ -31,15 +29,6 @@ pub fn sniff(data: &[u8]) -> Option<&'static str> {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AttachmentInfo {
-    /// 1-based position among the request's photos.
-    pub seq: i64,
-    pub content_type: String,
-    pub size: i64,
-    pub sha256: String,
-}
-
 /// Reads the photo: either the raw body (`Content-Type: image/*` or
 /// `application/octet-stream`) or the first file of a `multipart/form-data` body.
 async fn read_photo(request: Request, limit: usize) -> Result<Bytes, ApiError> {
@@ -53,7 +42,7 @@ async fn read_photo(request: Request, limit: usize) -> Result<Bytes, ApiError> {
         if status == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::too_large()
         } else {
-            ApiError::bad_request("invalid_body")
+            ApiError::bad_request(ErrorCode::InvalidBody)
         }
     };
     if content_type.starts_with("multipart/form-data") {
@@ -70,7 +59,7 @@ async fn read_photo(request: Request, limit: usize) -> Result<Bytes, ApiError> {
                 return check_size(data, limit);
             }
         }
-        Err(ApiError::bad_request("invalid_body").with_detail("no file part in the form"))
+        Err(ApiError::bad_request(ErrorCode::InvalidBody).with_detail("no file part in the form"))
     } else if content_type.starts_with("image/")
         || content_type.starts_with("application/octet-stream")
     {
@@ -91,7 +80,7 @@ fn check_size(data: Bytes, limit: usize) -> Result<Bytes, ApiError> {
     }
 }
 
-/// Adds a photo to a request (API.md `POST /api/requests/{id}/attachments`).
+/// Adds a photo to a request (docs/api.md `POST /api/requests/{id}/attachments`).
 #[utoipa::path(
     post,
     path = "/api/requests/{id}/attachments",
@@ -117,66 +106,37 @@ pub async fn upload(
     state.limiter.check(ip)?;
     let stored = authorise(&state, &id, &query.code).await?;
     if !stored.is_open() {
-        return Err(ApiError::conflict("request_closed"));
+        return Err(ApiError::conflict(ErrorCode::RequestClosed));
     }
     let data = read_photo(request, state.config.max_attachment_bytes).await?;
-    let content_type = sniff(&data)
-        .ok_or_else(|| ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_image"))?;
+    let content_type = sniff(&data).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::UnsupportedImage,
+        )
+    })?;
     let sha256 = hex::encode(Sha256::digest(&data));
-    if let Some(existing) = find_by_hash(&state, &stored.id, &sha256).await? {
+    if let Some(existing) = attachments::find_by_hash(&state.db, &stored.id, &sha256).await? {
         return Ok((StatusCode::OK, Json(existing)));
     }
-    let now = unix_now();
-    let mut tx = state.db.pool.begin().await?;
-    // The counter row serialises concurrent uploads on both databases.
-    let reserved = sqlx::query(
-        "UPDATE requests SET attachment_count = attachment_count + 1 \
-         WHERE id = $1 AND attachment_count < $2",
-    )
-    .bind(&stored.id)
-    .bind(state.config.max_attachments)
-    .execute(&mut *tx)
-    .await?;
-    if reserved.rows_affected() == 0 {
-        tx.rollback().await?;
-        return Err(ApiError::conflict("too_many_attachments"));
-    }
-    let seq: i64 = sqlx::query("SELECT attachment_count FROM requests WHERE id = $1")
-        .bind(&stored.id)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
-    let insert = sqlx::query(
-        "INSERT INTO attachments (request_id, seq, sha256, content_type, size, data, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&stored.id)
-    .bind(seq)
-    .bind(&sha256)
-    .bind(content_type)
-    .bind(data.len() as i64)
-    .bind(data.to_vec())
-    .bind(now)
-    .execute(&mut *tx)
-    .await;
-    if insert.is_err() {
+    let photo = NewPhoto {
+        request_id: &stored.id,
+        sha256: &sha256,
+        content_type,
+        data: &data,
+        at: unix_now(),
+    };
+    let seq = match attachments::add(&state.db, photo, state.config.max_attachments).await? {
+        Added::Stored(seq) => seq,
+        Added::Full => return Err(ApiError::conflict(ErrorCode::TooManyAttachments)),
         // The same photo arriving twice at once: the other copy is stored.
-        tx.rollback().await?;
-        return match find_by_hash(&state, &stored.id, &sha256).await? {
-            Some(existing) => Ok((StatusCode::OK, Json(existing))),
-            None => Err(ApiError::unavailable()),
-        };
-    }
-    audit(
-        &mut tx,
-        now,
-        "customer",
-        "attachment_added",
-        Some(&stored.id),
-        serde_json::json!({"seq": seq, "content_type": content_type, "size": data.len()}),
-    )
-    .await?;
-    tx.commit().await?;
+        Added::Duplicate => {
+            return match attachments::find_by_hash(&state.db, &stored.id, &sha256).await? {
+                Some(existing) => Ok((StatusCode::OK, Json(existing))),
+                None => Err(ApiError::unavailable()),
+            }
+        }
+    };
     tracing::info!(request_id = %stored.id, seq, size = data.len(), "photo attached");
     Ok((
         StatusCode::CREATED,
@@ -187,68 +147,6 @@ pub async fn upload(
             sha256,
         }),
     ))
-}
-
-async fn find_by_hash(
-    state: &AppState,
-    request_id: &str,
-    sha256: &str,
-) -> Result<Option<AttachmentInfo>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT seq, content_type, size FROM attachments WHERE request_id = $1 AND sha256 = $2",
-    )
-    .bind(request_id)
-    .bind(sha256)
-    .fetch_optional(&state.db.pool)
-    .await?;
-    match row {
-        Some(r) => Ok(Some(AttachmentInfo {
-            seq: r.try_get("seq")?,
-            content_type: r.try_get("content_type")?,
-            size: r.try_get("size")?,
-            sha256: sha256.to_owned(),
-        })),
-        None => Ok(None),
-    }
-}
-
-/// Metadata of a request's photos, in upload order.
-pub async fn list(state: &AppState, request_id: &str) -> Result<Vec<AttachmentInfo>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT seq, content_type, size, sha256 FROM attachments WHERE request_id = $1 ORDER BY seq",
-    )
-    .bind(request_id)
-    .fetch_all(&state.db.pool)
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(AttachmentInfo {
-                seq: r.try_get("seq")?,
-                content_type: r.try_get("content_type")?,
-                size: r.try_get("size")?,
-                sha256: r.try_get("sha256")?,
-            })
-        })
-        .collect()
-}
-
-/// One photo's bytes, for staff.
-pub async fn fetch(
-    state: &AppState,
-    request_id: &str,
-    seq: i64,
-) -> Result<Option<(String, Vec<u8>)>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT content_type, data FROM attachments WHERE request_id = $1 AND seq = $2",
-    )
-    .bind(request_id)
-    .bind(seq)
-    .fetch_optional(&state.db.pool)
-    .await?;
-    match row {
-        Some(r) => Ok(Some((r.try_get("content_type")?, r.try_get("data")?))),
-        None => Ok(None),
-    }
 }
 
 #[cfg(test)]

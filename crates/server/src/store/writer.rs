@@ -6,11 +6,15 @@ use std::collections::HashSet;
 use std::fmt::Write;
 use std::time::Duration;
 
+use aftersales_contract::{Flag, RequestStatus};
 use sqlx::{Any, Row, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::db::Db;
 use crate::error::ApiError;
+
+/// The status of every new request (a constant in the SQL text, never input).
+const RECEIVED: &str = RequestStatus::Received.as_str();
 
 /// Largest batch committed at once; more waiting filings go in the next one.
 const MAX_BATCH: usize = 256;
@@ -32,7 +36,7 @@ pub struct NewFiling {
     pub body_hash: String,
     pub order_number: String,
     pub request_type: String,
-    pub flags: Vec<String>,
+    pub flags: Vec<Flag>,
     pub filed_at: String,
     pub evaluated_at: i64,
     pub received_at: i64,
@@ -171,7 +175,7 @@ async fn insert_requests(
             let _ = write!(sql, "${}, ", b + c);
         }
         // status, step, attachment_count, updated_at (= received_at)
-        let _ = write!(sql, "'received', NULL, 0, ${})", b + 10);
+        let _ = write!(sql, "'{RECEIVED}', NULL, 0, ${})", b + 10);
     }
     sql.push_str(" ON CONFLICT (id) DO NOTHING RETURNING id");
     let mut query = sqlx::query(&sql);
@@ -217,7 +221,7 @@ async fn insert_children(
         }
         let _ = write!(
             sql,
-            "(${}, 1, ${}, 'received', NULL, NULL, 'customer')",
+            "(${}, 1, ${}, '{RECEIVED}', NULL, NULL, 'customer')",
             2 * i + 1,
             2 * i + 2
         );

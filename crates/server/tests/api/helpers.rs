@@ -2,14 +2,13 @@
 //! per test: a temporary SQLite file, or, when `TEST_DATABASE_URL` names a
 //! PostgreSQL server (`postgres://user@host/db`), a new database created on it.
 
-#![allow(dead_code)]
-
 use std::path::PathBuf;
 
 use aftersales_rules::Timestamp;
 use aftersales_server::config::{load_policy, Config};
 use aftersales_server::db::{self, unix_now, Db};
 use aftersales_server::Application;
+use reqwest::header;
 use serde_json::{json, Value};
 use sqlx::Connection;
 use tokio::sync::oneshot;
@@ -161,7 +160,7 @@ impl TestApp {
     pub async fn staff_token(&self) -> String {
         let user = "agent";
         let password = "correct horse battery";
-        aftersales_server::staff::add_staff(&self.db, user, password)
+        aftersales_server::store::staff::add_staff(&self.db, user, password)
             .await
             .expect("add staff");
         let r = self
@@ -252,4 +251,29 @@ pub async fn error_code(r: reqwest::Response) -> (u16, Value) {
 
 pub async fn open_db(url: &str) -> Db {
     db::connect(url).await.expect("db")
+}
+
+pub const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+
+pub fn png(n: u8) -> Vec<u8> {
+    let mut v = PNG.to_vec();
+    v.push(n);
+    v
+}
+
+pub async fn upload(
+    app: &TestApp,
+    id: &str,
+    code: &str,
+    ct: &str,
+    data: Vec<u8>,
+) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/requests/{id}/attachments?code={code}")))
+        .header(header::CONTENT_TYPE, ct)
+        .body(data)
+        .send()
+        .await
+        .unwrap()
 }

@@ -1,0 +1,15 @@
+//! Black-box HTTP tests of the backend (docs/api.md), one module per area over
+//! shared helpers, run against SQLite by default and against PostgreSQL when
+//! `TEST_DATABASE_URL` is set (scripts/test-server.sh).
+
+// Each area uses a different part of the helpers.
+#![allow(dead_code)]
+
+mod attachments;
+mod filing;
+mod helpers;
+mod orders;
+mod platform;
+mod security;
+mod staff;
+mod tracking;

@@ -1,0 +1,122 @@
+//! Security headers and CORS, error shapes of refused calls, look-ups that reveal nothing, rate limits, staff authentication.
+
+use reqwest::header;
+use serde_json::json;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn security_headers_and_cors_allow_list() {
+    let app = spawn_app_with(|c| c.allowed_origins = vec!["https://shop.example.com".into()]).await;
+    let r = app.get("/api/health").await;
+    let h = r.headers();
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("frame-ancestors 'self' https://shop.example.com"),
+        "{csp}"
+    );
+    assert!(
+        csp.contains("'sha256-"),
+        "inline loader allowed by hash: {csp}"
+    );
+    assert!(!csp.contains("script-src 'self' 'unsafe-inline'"));
+
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.url("/api/requests"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .send()
+    };
+    let ok = preflight("https://shop.example.com").await.unwrap();
+    assert_eq!(
+        ok.headers()["access-control-allow-origin"],
+        "https://shop.example.com"
+    );
+    let other = preflight("https://evil.example.net").await.unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+}
+
+#[tokio::test]
+async fn wrong_method_gets_the_error_shape() {
+    let app = spawn_app().await;
+    let r = app
+        .client
+        .delete(app.url("/api/requests"))
+        .send()
+        .await
+        .unwrap();
+    let (status, e) = error_code(r).await;
+    assert_eq!(status, 405);
+    assert_eq!(e["code"], "method_not_allowed");
+}
+
+#[tokio::test]
+async fn unknown_order_and_wrong_phone_look_the_same() {
+    let app = spawn_app().await;
+    let wrong = app.get("/api/orders/DEMO-1003?phone=13900000000").await;
+    let unknown = app.get("/api/orders/NOPE-1?phone=13800138000").await;
+    let garbage = app.get("/api/orders/DEMO-1003?phone=abc").await;
+    assert_eq!(wrong.status(), 404);
+    assert_eq!(unknown.status(), 404);
+    assert_eq!(garbage.status(), 404);
+    let a = wrong.text().await.unwrap();
+    assert_eq!(a, unknown.text().await.unwrap());
+    assert_eq!(a, garbage.text().await.unwrap());
+    let missing = app.get("/api/orders/DEMO-1003").await;
+    assert_eq!(error_code(missing).await.0, 400);
+}
+
+#[tokio::test]
+async fn order_lookup_is_rate_limited() {
+    let app = spawn_app_with(|c| c.lookup_rate_per_minute = 3).await;
+    for _ in 0..3 {
+        assert_eq!(app.get("/api/orders/NOPE?phone=1").await.status(), 404);
+    }
+    let r = app.get("/api/orders/DEMO-1001?phone=13800138000").await;
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().get(header::RETRY_AFTER).is_some());
+    assert_eq!(error_code(r).await.1["code"], "rate_limited");
+}
+
+#[tokio::test]
+async fn staff_endpoints_need_a_valid_login() {
+    let app = spawn_app().await;
+    let (s, e) = error_code(app.get("/api/staff/requests").await).await;
+    assert_eq!((s, e["code"].as_str().unwrap()), (401, "unauthorized"));
+    let (s, _) = error_code(app.staff_get("forged", "/api/staff/requests").await).await;
+    assert_eq!(s, 401);
+    let token = app.staff_token().await;
+    let r = app
+        .post_json(
+            "/api/staff/login",
+            &json!({"username": "agent", "password": "wrong password"}),
+        )
+        .await;
+    let (s, e) = error_code(r).await;
+    assert_eq!(
+        (s, e["code"].as_str().unwrap()),
+        (401, "invalid_credentials")
+    );
+    let r = app
+        .post_json(
+            "/api/staff/login",
+            &json!({"username": "nobody", "password": "wrong password"}),
+        )
+        .await;
+    assert_eq!(r.status(), 401);
+    assert_eq!(
+        app.staff_get(&token, "/api/staff/requests").await.status(),
+        200
+    );
+    let r = app
+        .staff_post(&token, "/api/staff/logout", &json!({}))
+        .await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(
+        app.staff_get(&token, "/api/staff/requests").await.status(),
+        401
+    );
+}
