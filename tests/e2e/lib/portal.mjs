@@ -138,10 +138,11 @@ export async function result(page) {
  * whole page's text.
  */
 export async function readDecision(page) {
-  const decision = (await result(page)).locator('[aria-live="polite"] [data-clause]').first();
+  const summary = (await result(page)).locator('[aria-live="polite"]');
+  const decision = summary.locator('[data-clause]').first();
   await decision.waitFor();
-  const terms = await decision.getByRole('term').allInnerTexts();
-  const definitions = await decision.getByRole('definition').allInnerTexts();
+  const terms = await summary.getByRole('term').allInnerTexts();
+  const definitions = await summary.getByRole('definition').allInnerTexts();
   assert.equal(terms.length, definitions.length, `facts: ${terms} / ${definitions}`);
   const facts = {};
   terms.forEach((t, i) => (facts[t.trim()] = definitions[i].trim()));
