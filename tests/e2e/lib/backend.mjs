@@ -162,6 +162,3 @@ export class Backend {
     return JSON.parse(text);
   }
 }
-
-// Until every test imports them from lib/browser.mjs.
-export { CHROMIUM_ARGS, launch, launchPersistent } from './browser.mjs';
