@@ -8,114 +8,47 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { assertAccessible } from './lib/axe.mjs';
 import { Backend } from './lib/backend.mjs';
-import { DESKTOP, PHONE, launchChromium } from './support.mjs';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = path.join(here, 'artifacts');
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+import { DESKTOP, PHONE, launch, newContext, shot } from './lib/browser.mjs';
+import {
+  answer,
+  answerAll,
+  chooseDemo,
+  chooseDemoOrder,
+  chooseRequest,
+  choiceButton,
+  fileLink,
+  gotoRoute,
+  heading,
+  languageSwitch,
+  openDemoOrders,
+  openPage,
+  portalRoot,
+  readDecision,
+  title,
+} from './lib/portal.mjs';
+import { text } from './lib/texts.mjs';
 
 // Sunday 22 Nov 2026, 10:00 in the store's zone (Asia/Shanghai).
 const NOW = new Date('2026-11-22T10:00:00+08:00');
-
-/** The real server on a free port with a fresh database and its demo orders. */
-async function startServer() {
-  const backend = await Backend.create();
-  const base = await backend.start();
-  return { base, stop: () => backend.destroy() };
-}
 
 let browser;
 let server;
 
 before(async () => {
-  server = await startServer();
-  await mkdir(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
+  server = await Backend.started();
+  browser = await launch();
 });
 
 after(async () => {
   await browser?.close();
-  await server?.stop();
+  await server?.destroy();
 });
 
-/** A fresh context (own storage) with the browser language and the clock set. */
-async function open(locale, { viewport = PHONE, hash = '', serviceWorkers = 'block' } = {}) {
-  // bypassCSP: axe-core is injected as an inline script, which the server's CSP forbids.
-  const context = await browser.newContext({ locale, viewport, serviceWorkers, bypassCSP: true });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await page.clock.install({ time: NOW });
-  await page.goto(server.base + hash);
-  await page.locator('#asp-page-title').waitFor();
-  return { page, context, errors };
-}
-
-/** Runs axe-core on the page; returns the violations as readable lines. */
-async function axeViolations(page) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
-
-async function assertAccessible(page, where) {
-  assert.deepEqual(await axeViolations(page), [], `axe violations on ${where}`);
-}
-
-const title = (page) => page.locator('#asp-page-title').innerText();
-
-/** Start → request → a demo order. */
-async function chooseDemo(page, request, order) {
-  await page.locator(`a.asp-choice[data-request="${request}"]`).click();
-  await page.locator('.asp-demo > summary').click();
-  await page.locator(`button.asp-demo-order[data-order="${order}"]`).click();
-}
-
-/** Taps the n-th one-tap answer (0-based) of the question page now shown. */
-async function answer(page, n) {
-  const before = page.url();
-  await page.locator('.asp-answer-button').nth(n).click();
-  await page.waitForURL((u) => u.toString() !== before);
-}
-
-/** Answers every remaining question with the n-th choice until the answer page. */
-async function answerAll(page, n) {
-  const asked = [];
-  while (!page.url().endsWith('/answer')) {
-    asked.push(decodeURIComponent(page.url().split('#/')[1]));
-    await answer(page, n);
-  }
-  return asked;
-}
-
-async function readDecision(page) {
-  const decision = page.locator('.asp-result [aria-live="polite"] .asp-decision');
-  await decision.waitFor();
-  const facts = {};
-  for (const row of await page.locator('.asp-fact').all()) {
-    facts[(await row.locator('dt').innerText()).trim()] = (await row.locator('dd').innerText()).trim();
-  }
-  return {
-    clause: await decision.getAttribute('data-clause'),
-    outcome: await decision.getAttribute('data-outcome'),
-    headline: (await page.locator('.asp-headline').innerText()).trim(),
-    why: (await page.locator('.asp-why').innerText()).trim(),
-    facts,
-    text: await page.locator('.asp-page').innerText(),
-  };
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+/** A fresh phone context (own storage) with the browser language and the clock set. */
+function open(locale, { hash = '', ...options } = {}) {
+  return openPage(browser, server.base + hash, { locale, clock: NOW, ...options });
 }
 
 const WORDS = {
@@ -167,17 +100,17 @@ for (const [locale, w] of Object.entries(WORDS)) {
     test('cancel: free within the window, with the refund, deadline and a live countdown', async () => {
       const { page, context, errors } = await open(locale);
       try {
-        assert.equal(await page.locator('.asp').getAttribute('lang'), w.lang);
+        assert.equal(await portalRoot(page).getAttribute('lang'), w.lang);
         assert.equal(await page.locator('html').getAttribute('lang'), w.lang);
         assert.equal(await title(page), w.start);
         await assertAccessible(page, 'start');
         await shot(page, `phone-${locale}-1-start`);
 
-        await page.locator('a.asp-choice[data-request="cancel"]').click();
-        await page.locator('.asp-demo > summary').click();
+        await chooseRequest(page, 'cancel');
+        await openDemoOrders(page);
         await assertAccessible(page, 'order step');
         await shot(page, `phone-${locale}-2-order`);
-        await page.locator('button.asp-demo-order[data-order="SO-24001"]').click();
+        await chooseDemoOrder(page, 'SO-24001');
 
         // One line, no questions for a cancellation: straight to the answer.
         await page.waitForURL(/#\/cancel\/answer$/);
@@ -186,10 +119,10 @@ for (const [locale, w] of Object.entries(WORDS)) {
         assert.equal(d.headline, w.cancelFree);
         assertFact(d.facts, w.refund);
         assertFact(d.facts, w.deadline);
-        const countdown = page.locator('.asp-countdown');
+        const countdown = page.getByText(w.countdown);
         assert.ok((await countdown.innerText()).includes(w.countdown), await countdown.innerText());
         assert.equal(Number(await countdown.getAttribute('data-seconds-left')), 43 * 3600);
-        assert.equal(await page.locator('[data-action="file"]').count(), 1);
+        assert.equal(await (await fileLink(page)).count(), 1);
         await assertAccessible(page, 'answer');
         await shot(page, `phone-${locale}-4-answer-cancel`);
         assert.deepEqual(errors, []);
@@ -203,12 +136,14 @@ for (const [locale, w] of Object.entries(WORDS)) {
       try {
         await chooseDemo(page, 'return', 'SO-24003');
         await page.waitForURL(/#\/return\/reason$/);
-        await answer(page, 1); // another reason (not a defect)
+        await answer(page, 'other'); // another reason (not a defect)
         assert.ok((await title(page)).includes(w.questions[0]), await title(page));
-        assert.equal(await page.locator('.asp-answer-button').count(), 3, 'yes / no / I don\'t know');
+        for (const choice of ['yes', 'no', 'unknown']) assert.equal(await choiceButton(page, w.lang, choice).count(), 1, choice);
+        // The one-tap choices are plain buttons in a plain div (no group role).
+        assert.equal(await page.locator('.asp-answers button').count(), 3, 'yes / no / I don\'t know');
         await assertAccessible(page, 'question');
         await shot(page, `phone-${locale}-3-question`);
-        const asked = await answerAll(page, 0);
+        const asked = await answerAll(page, 'yes');
         assert.deepEqual(asked, [
           'return/ask/goods_intact',
           'return/ask/document:receipt_or_invoice',
@@ -217,9 +152,11 @@ for (const [locale, w] of Object.entries(WORDS)) {
         const d = await readDecision(page);
         assert.equal(d.clause, 'return.within_window');
         assert.equal(d.headline, w.returnOk);
-        const docs = await page.locator('.asp-docs .asp-check').allInnerTexts();
+        const checklist = page.getByRole('group', { name: text(w.lang, 'portal.documents') });
+        const docs = await checklist.locator('label').allInnerTexts();
         assert.deepEqual(docs.map((t) => t.trim()), w.docs);
-        await page.locator('.asp-docs input').first().check();
+        assert.equal(await checklist.getByRole('checkbox').count(), w.docs.length);
+        await checklist.getByRole('checkbox', { name: w.docs[0] }).check();
         await assertAccessible(page, 'return answer');
         await shot(page, `phone-${locale}-5-answer-return`);
         assert.deepEqual(errors, []);
@@ -232,8 +169,8 @@ for (const [locale, w] of Object.entries(WORDS)) {
       const { page, context, errors } = await open(locale);
       try {
         await chooseDemo(page, 'exchange', 'SO-24003');
-        await answer(page, 0); // a quality defect
-        await answerAll(page, 2); // "I don't know" to whatever is still asked
+        await answer(page, 'quality'); // a quality defect
+        await answerAll(page, 'unknown'); // "I don't know" to whatever is still asked
         const d = await readDecision(page);
         assert.equal(d.clause, 'return.quality_inspection');
         assert.ok(d.headline.startsWith(w.inspection), d.headline);
@@ -251,10 +188,10 @@ for (const [locale, w] of Object.entries(WORDS)) {
         assert.equal(d.clause, 'repair.warranty');
         assert.equal(d.headline, w.warranty);
 
-        await page.goto(`${server.base}#/`);
+        await gotoRoute(page, `${server.base}#/`);
         await chooseDemo(page, 'complaint', 'SO-24001');
         await page.waitForURL(/#\/complaint\/about$/);
-        await answer(page, 0); // about the service
+        await answer(page, 'service'); // about the service
         d = await readDecision(page);
         assert.equal(d.clause, 'complaint.service');
         assert.equal(d.headline, w.complaint);
@@ -269,13 +206,13 @@ for (const [locale, w] of Object.entries(WORDS)) {
       const { page, context, errors } = await open(locale);
       try {
         await chooseDemo(page, 'return', 'SO-24008');
-        await answer(page, 1);
+        await answer(page, 'other');
         let d = await readDecision(page);
         assert.equal(d.clause, 'return.window_expired');
         assert.equal(d.outcome, 'refused');
         assert.ok(d.why.includes(w.expired), d.why);
-        assert.equal(await page.locator('[data-action="file"]').count(), 0);
-        const alt = page.locator('[data-alternative="repair"]');
+        assert.equal(await (await fileLink(page)).count(), 0);
+        const alt = page.getByRole('button', { name: w.switchRepair });
         assert.equal((await alt.innerText()).trim(), w.switchRepair);
         await shot(page, `phone-${locale}-6-refused`);
         await alt.click();
@@ -302,11 +239,13 @@ describe('self-check behaviour', () => {
       assert.equal((await readDecision(page)).clause, 'cancel.free');
       // 43 hours left; jump to two minutes before the close.
       await page.clock.fastForward('42:58:00');
-      await page.waitForFunction(() => Number(document.querySelector('.asp-countdown')?.dataset.secondsLeft) <= 120);
-      assert.match(await page.locator('.asp-countdown').innerText(), /Free cancellation ends in [12] min \d\d s/);
+      await page.waitForFunction(() => Number(document.querySelector('[data-seconds-left]')?.dataset.secondsLeft) <= 120);
+      const countdown = page.getByText('Free cancellation ends in');
+      assert.match(await countdown.innerText(), /Free cancellation ends in [12] min \d\d s/);
       await page.clock.fastForward('02:05');
-      await page.locator('.asp-decision[data-clause="cancel.fee"]').waitFor();
-      assert.equal(await page.locator('.asp-countdown').count(), 0);
+      await page.getByText('You can cancel this order, but a cancellation fee applies.').waitFor();
+      assert.equal((await readDecision(page)).clause, 'cancel.fee');
+      assert.equal(await countdown.count(), 0);
       const d = await readDecision(page);
       assertFact(d.facts, ['Cancellation fee', '¥599.90']);
       assert.deepEqual(errors, []);
@@ -319,15 +258,16 @@ describe('self-check behaviour', () => {
     const { page, context, errors } = await open('zh-CN', { hash: '#/return?order=DEMO-1003' });
     try {
       // The deep link opens the order step with the number filled in.
-      assert.equal(await page.locator('#asp-order-number').inputValue(), 'DEMO-1003');
-      await page.locator('#asp-order-phone').fill('13900000000');
-      await page.locator('form.asp-form button[type="submit"]').click();
-      await page.locator('.asp-error[data-error="not_found"]').waitFor();
-      await page.locator('#asp-order-phone').fill('138 0013 8000');
-      await page.locator('form.asp-form button[type="submit"]').click();
+      assert.equal(await page.getByLabel('订单号', { exact: true }).inputValue(), 'DEMO-1003');
+      const phone = page.getByLabel('下单时留的手机号', { exact: true });
+      await phone.fill('13900000000');
+      await page.getByRole('button', { name: '查找订单' }).click();
+      await page.getByText(text('zh-CN', 'portal.lookup_not_found')).waitFor();
+      await phone.fill('138 0013 8000');
+      await page.getByRole('button', { name: '查找订单' }).click();
       await page.waitForURL((u) => !u.toString().endsWith('DEMO-1003'));
       assert.ok(page.url().includes('#/return/'), page.url());
-      await answerAll(page, 1);
+      await answerAll(page, 'no', { reason: 'other' });
       const d = await readDecision(page);
       assert.ok(d.text.includes('DEMO-1003'), d.text);
       assert.ok(d.clause.startsWith('return.'), d.clause);
@@ -340,32 +280,34 @@ describe('self-check behaviour', () => {
   test('a hand-entered order: errors named per field, then the answer', async () => {
     const { page, context, errors } = await open('en-US', { hash: '#/return/manual' });
     try {
-      await page.locator('button[type="submit"]').click();
-      await page.locator('.asp-error-summary').waitFor();
-      assert.equal(await page.locator('#asp-ordered-at').getAttribute('aria-invalid'), 'true');
+      const next = page.getByRole('button', { name: 'Continue', exact: true });
+      await next.click();
+      await page.getByRole('alert').filter({ hasText: 'Please correct the fields marked below.' }).waitFor();
+      const orderedAt = page.getByLabel('Ordered on', { exact: true });
+      assert.equal(await orderedAt.getAttribute('aria-invalid'), 'true');
       await assertAccessible(page, 'manual form with errors');
       await shot(page, 'phone-en-US-7-manual-errors');
 
-      await page.locator('#asp-ordered-at').fill('2026-11-20T09:30');
-      await page.locator('input[name="asp-fulfilment"][value="delivered"]').check();
-      await page.locator('#asp-fulfilled-at').fill('2026-11-21T15:00');
-      const item = page.locator('.asp-item').first();
-      await item.locator('input[id$="-name"]').fill('Three-seat sofa');
-      await item.locator('select').selectOption('regular');
-      await item.locator('input[id$="-price"]').fill('5,999');
+      await orderedAt.fill('2026-11-20T09:30');
+      await page.getByRole('radio', { name: 'Delivered to me' }).check();
+      await page.getByLabel('Delivered on', { exact: true }).fill('2026-11-21T15:00');
+      const item = page.getByRole('group', { name: 'Item 1', exact: true });
+      await item.getByLabel('Item name').fill('Three-seat sofa');
+      await item.getByLabel('Type of item').selectOption('regular');
+      await item.getByLabel(/^Unit price/).fill('5,999');
       // A second item, then the request is about the first one only.
       await page.getByRole('button', { name: 'Add another item' }).click();
-      const second = page.locator('.asp-item').nth(1);
-      await second.locator('input[id$="-name"]').fill('Clearance lamp');
-      await second.locator('select').selectOption('clearance');
-      await second.locator('input[id$="-price"]').fill('80');
-      await page.locator('button[type="submit"]').click();
+      const second = page.getByRole('group', { name: 'Item 2', exact: true });
+      await second.getByLabel('Item name').fill('Clearance lamp');
+      await second.getByLabel('Type of item').selectOption('clearance');
+      await second.getByLabel(/^Unit price/).fill('80');
+      await next.click();
       await page.waitForURL(/#\/return\/items$/);
-      await page.locator('.asp-check', { hasText: 'Clearance lamp' }).locator('input').uncheck();
-      await page.locator('button[type="submit"]').click();
+      await page.getByRole('checkbox', { name: 'Clearance lamp' }).uncheck();
+      await next.click();
       await page.waitForURL(/#\/return\/reason$/);
-      await answer(page, 1);
-      await answerAll(page, 0);
+      await answer(page, 'other');
+      await answerAll(page, 'yes');
       const d = await readDecision(page);
       assert.equal(d.clause, 'return.within_window');
       assertFact(d.facts, ['Refund', '¥5,999.00']);
@@ -380,9 +322,9 @@ describe('self-check behaviour', () => {
     const { page, context, errors } = await open('zh-CN');
     try {
       await chooseDemo(page, 'return', 'SO-24003');
-      await answer(page, 1);
-      await answer(page, 2); // goods intact? I don't know
-      await answerAll(page, 0);
+      await answer(page, 'other');
+      await answer(page, 'unknown'); // goods intact? I don't know
+      await answerAll(page, 'yes');
       const d = await readDecision(page);
       assert.equal(d.clause, 'return.within_window');
       assert.ok(d.text.includes('以上结果的前提是'), d.text);
@@ -398,11 +340,13 @@ describe('self-check behaviour', () => {
     try {
       await chooseDemo(page, 'cancel', 'SO-24002');
       assert.equal((await readDecision(page)).clause, 'cancel.fee');
-      await page.locator('.asp-lang').click();
-      await page.locator('.asp[lang="zh-CN"]').waitFor();
+      await (await languageSwitch(page)).click();
+      await page.getByRole('heading', { level: 2, name: /查询结果$/ }).waitFor();
+      assert.equal(await portalRoot(page).getAttribute('lang'), 'zh-CN');
       assert.equal((await readDecision(page)).headline, '您可以取消此订单，但需支付退单费。');
       await page.reload();
-      await page.locator('.asp[lang="zh-CN"]').waitFor();
+      await page.getByRole('heading', { level: 2, name: /查询结果$/ }).waitFor();
+      assert.equal(await portalRoot(page).getAttribute('lang'), 'zh-CN');
       assert.equal((await readDecision(page)).clause, 'cancel.fee');
       assert.deepEqual(errors, []);
     } finally {
@@ -418,14 +362,14 @@ describe('self-check behaviour', () => {
         assert.ok(width <= 320, `${where}: page is ${width}px wide`);
       };
       await fits('start');
-      await page.goto(`${server.base}#/return/manual`);
-      await page.locator('#asp-ordered-at').waitFor();
+      await gotoRoute(page, `${server.base}#/return/manual`);
+      await page.getByLabel('Ordered on', { exact: true }).waitFor();
       await fits('hand entry');
-      await page.goto(`${server.base}#/`);
+      await gotoRoute(page, `${server.base}#/`);
       await chooseDemo(page, 'return', 'SO-24003');
-      await answer(page, 1);
+      await answer(page, 'other');
       await fits('question');
-      await answerAll(page, 0);
+      await answerAll(page, 'yes');
       await readDecision(page);
       await fits('answer');
       await shot(page, 'phone320-en-US-answer');
@@ -440,9 +384,9 @@ describe('self-check behaviour', () => {
       try {
         await shot(page, `desktop-${locale}-1-start`);
         await chooseDemo(page, 'return', 'SO-24003');
-        await answer(page, 1);
+        await answer(page, 'other');
         await shot(page, `desktop-${locale}-3-question`);
-        await answerAll(page, 0);
+        await answerAll(page, 'yes');
         await readDecision(page);
         await shot(page, `desktop-${locale}-4-answer`);
         await assertAccessible(page, `desktop answer ${locale}`);
@@ -453,29 +397,28 @@ describe('self-check behaviour', () => {
   });
 
   test('after one visit the self-check works with no network', async () => {
-    const own = await startServer();
-    const context = await browser.newContext({ locale: 'en-US', viewport: PHONE });
+    const own = await Backend.started();
+    const context = await newContext(browser, { locale: 'en-US', viewport: PHONE, serviceWorkers: 'allow' });
     try {
       // The real clock here: fake timers would also hold back the service worker's
       // start-up, and the demo order's free cancellation is open at any time.
       const page = await context.newPage();
-      await page.goto(own.base);
-      await page.locator('#asp-page-title').waitFor();
+      await gotoRoute(page, own.base);
       await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
       await own.stop(); // the origin is gone: connections are refused
       await page.reload();
-      await page.locator('#asp-page-title').waitFor();
+      await heading(page).waitFor();
       await chooseDemo(page, 'cancel', 'SO-24001');
       assert.equal((await readDecision(page)).clause, 'cancel.free');
       // Looking an order up needs the network: the customer is told, not stuck.
       await page.goto(`${own.base}#/return?order=DEMO-1001`);
-      await page.locator('#asp-order-phone').fill('13800138000');
-      await page.locator('form.asp-form button[type="submit"]').click();
-      await page.locator('.asp-error[data-error="offline"]').waitFor();
+      await page.getByLabel('Phone number given with the order', { exact: true }).fill('13800138000');
+      await page.getByRole('button', { name: 'Find my order' }).click();
+      await page.getByText(text('en', 'portal.lookup_offline')).waitFor();
       await shot(page, 'phone-en-US-8-offline-lookup');
     } finally {
       await context.close();
-      await own.stop();
+      await own.destroy();
     }
   });
 });

@@ -11,26 +11,38 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Backend, launch, launchPersistent } from './lib/backend.mjs';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = path.join(here, 'artifacts');
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const PHONE = { width: 390, height: 844 };
+import { assertAccessible } from './lib/axe.mjs';
+import { Backend } from './lib/backend.mjs';
+import { launch, launchPersistent, newContext, shot as screenshot, watch } from './lib/browser.mjs';
+import { gotoRoute, heading, myRequestsLink, openPage, pageText } from './lib/portal.mjs';
+import {
+  Filed,
+  contactField,
+  fillContact,
+  goToForm as goToFormAt,
+  myRequestsLoaded,
+  outboxStatus,
+  pageState,
+  received,
+  requestItem,
+  requestItems,
+  submit as submitForm,
+  submitButton,
+  waitForState,
+} from './lib/requests.mjs';
+import { text } from './lib/texts.mjs';
 
 let browser;
 let backend;
+/** The requests filed in this file so far: the database must hold exactly these. */
+let filed;
 
 before(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  backend = await Backend.create();
-  await backend.start();
+  backend = await Backend.started();
+  filed = new Filed(backend);
   browser = await launch();
 });
 
@@ -39,126 +51,36 @@ after(async () => {
   await backend?.destroy();
 });
 
-/** The ids filed in this file so far: the database must hold exactly these. */
-const filed = new Set();
-
-/** Exactly one row per request filed, none lost, none duplicated. */
-function assertOneRowPerRequest(where) {
-  const rows = backend.requests();
-  const ids = rows.map((r) => r.id);
-  const duplicated = ids.filter((id, i) => ids.indexOf(id) !== i);
-  const lost = [...filed].filter((id) => !ids.includes(id));
-  const unexpected = ids.filter((id) => !filed.has(id));
-  assert.deepEqual({ lost, duplicated, unexpected }, { lost: [], duplicated: [], unexpected: [] }, where);
-  return rows;
+/**
+ * A fresh phone context (own storage, service workers blocked unless asked) at
+ * `page` + `hash`; failed loads while a test cuts the network are not errors.
+ */
+function open(locale = 'en-US', { hash = '', page = '', ...options } = {}) {
+  return openPage(browser, backend.base + page + hash, { locale, network: false, ...options });
 }
 
-/** A fresh context (own storage, service workers blocked unless asked). */
-async function open(locale = 'en-US', { hash = '', page: pagePath = '', serviceWorkers = 'block' } = {}) {
-  const context = await browser.newContext({ locale, viewport: PHONE, serviceWorkers });
-  const page = await context.newPage();
-  const errors = watch(page);
-  await page.goto(backend.base + pagePath + hash);
-  return { page, context, errors };
+const goToForm = (page, type) => goToFormAt(page, backend.base, type);
+/** Submits the form; the request counts as filed. */
+const submit = async (page) => filed.add(await submitForm(page));
+const assertOneRowPerRequest = (where) => filed.assertOneRowPerRequest(where);
+const rowsById = (ids) => filed.rowsById(ids);
+/** The portal is a widget inside a host page: the host's h1 is the page's level-one heading. */
+const assertAccessibleWidget = (page, where) => assertAccessible(page, where, { disable: ['page-has-heading-one'] });
+const shot = (page, name) => screenshot(page, `requests-${name}`);
+const errorWatch = (page) => watch(page, { network: false });
+
+/** The tracking page's facts (a description list without a name), with their status. */
+const trackFacts = (page, status) => page.locator(status ? `.asp-track-facts[data-status="${status}"]` : '.asp-track-facts');
+
+/** The survey on the tracking page: `open` (the form under its heading), `given` (the thanks), or either. */
+function survey(page, state) {
+  const open = page.locator('form').filter({ has: page.getByRole('heading', { name: 'How did we do?' }) });
+  const given = page.getByText('Thank you for your feedback.', { exact: true });
+  return state === 'open' ? open : state === 'given' ? given : open.or(given);
 }
 
-/** Collects page errors and console errors (but not failed loads while offline). */
-function watch(page) {
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    const text = m.text();
-    // The browser logs every refused connection while the test cuts the network.
-    if (/Failed to load resource|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED|net::ERR/.test(text)) return;
-    errors.push(text);
-  });
-  return errors;
-}
-
-/** axe-core's source, evaluated in the page (a script tag would break its CSP). */
-const AXE_SOURCE = readFileSync(AXE, 'utf8');
-
-async function axeViolations(page) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    // The portal is a widget inside a host page (h2 page titles): the page's
-    // level-one heading is the host's, as in the self-check.
-    const r = await axe.run(document, { resultTypes: ['violations'], rules: { 'page-has-heading-one': { enabled: false } } });
-    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(ARTIFACTS, `requests-${name}.png`), fullPage: true });
-}
-
-/** The self-check with a demo order up to its answer page. */
-const DEMO = { cancel: 'SO-24001', return: 'SO-24003', exchange: 'SO-24003', repair: 'SO-24008', complaint: 'SO-24001' };
-
-async function selfCheckToAnswer(page, type) {
-  await page.goto(`${backend.base}#/${type}`);
-  await page.locator('.asp-demo > summary').click();
-  await page.locator(`button.asp-demo-order[data-order="${DEMO[type]}"]`).click();
-  // Reason (return: another reason; exchange: a defect), complaint topic, questions: the first choice.
-  for (let i = 0; i < 10 && !page.url().endsWith('/answer'); i++) {
-    await page.locator('.asp-answer-button').first().waitFor();
-    const url = page.url();
-    const choice = type === 'return' && url.endsWith('/reason') ? 1 : 0;
-    await page.locator('.asp-answer-button').nth(choice).click();
-    await page.waitForURL((u) => u.toString() !== url);
-  }
-  await page.waitForURL(/\/answer$/);
-}
-
-/** Answer page → "File this request" → the form of the requests app. */
-async function goToForm(page, type) {
-  await selfCheckToAnswer(page, type);
-  await page.locator('a[data-action="file"]').click();
-  await page.waitForURL(new RegExp(`requests\\.html#/file/${type}$`));
-  await page.locator('#asp-contact-name').waitFor();
-}
-
-async function fillContact(page, { name = '王女士', phone = '138 0013 8000', time = '', description = '' } = {}) {
-  await page.locator('#asp-contact-name').fill(name);
-  await page.locator('#asp-contact-phone').fill(phone);
-  if (time) await page.locator('#asp-contact-time').fill(time);
-  if (description) await page.locator('#asp-description').fill(description);
-}
-
-/** Presses submit; returns the new request's id (the outbox page's URL). */
-async function submit(page) {
-  const before = page.url();
-  await page.locator('button[data-action="submit"]').click();
-  await page.waitForURL((u) => u.toString() !== before && /#\/o\//.test(u.toString()), { timeout: 15_000 });
-  const id = decodeURIComponent(page.url().split('#/o/')[1]);
-  filed.add(id);
-  return id;
-}
-
-/** The state the outbox page shows: saved, sending, received, needs_fix. */
-function pageState(page) {
-  return page.locator('.asp-page [data-state]').first().getAttribute('data-state');
-}
-
-async function waitForState(page, state, timeout = 30_000) {
-  await page.locator(`.asp-page [data-state="${state}"]`).first().waitFor({ timeout });
-}
-
-/** Waits for "received" and returns the tracking code. */
-async function received(page, timeout = 30_000) {
-  await waitForState(page, 'received', timeout);
-  const code = await page.locator('[data-tracking-code]').first().getAttribute('data-tracking-code');
-  assert.match(code, /^[2-9A-HJ-NP-Z]{8}$/);
-  return code;
-}
-
-/** Rows of the server's database in the order of `ids`. */
-function rowsById(ids) {
-  const rows = backend.requests();
-  return ids.map((id) => rows.find((r) => r.id === id));
-}
+/** The outbox page's alert when the store refused the request (data-status: the HTTP status). */
+const needsFix = (page) => page.getByRole('alert').filter({ hasText: 'The store could not accept this request' });
 
 /** A JPEG of `width` × `height`, drawn and encoded by the page's own canvas. */
 async function makeJpeg(page, width, height, hue) {
@@ -204,27 +126,35 @@ describe('filing from the self-check', () => {
     const { page, context, errors } = await open('en-US');
     try {
       await goToForm(page, 'cancel');
-      // Prefilled from the self-check: the answer, the order.
-      const summary = await page.locator('.asp-filing-summary').innerText();
-      assert.ok(summary.includes('SO-24001'), summary);
-      assert.equal(await page.locator('.asp-filing-summary [data-clause]').getAttribute('data-clause'), 'cancel.free');
-      assert.deepEqual(await axeViolations(page), [], 'axe: form');
+      // Prefilled from the self-check: the answer, the order. (The summary is a
+      // description list without a name.)
+      const summary = page.locator('.asp-filing-summary');
+      assert.ok((await summary.innerText()).includes('SO-24001'), await summary.innerText());
+      // The clause id the customer saw: a data attribute (no visible text carries it).
+      assert.equal(await summary.getByRole('definition').and(page.locator('[data-clause]')).getAttribute('data-clause'), 'cancel.free');
+      await assertAccessibleWidget(page, 'form');
       await shot(page, 'en-1-form');
 
       // The device checks first, with messages per field.
-      await page.locator('button[data-action="submit"]').click();
-      assert.equal(await page.locator('#asp-contact-name').getAttribute('aria-invalid'), 'true');
-      assert.equal(await page.locator('#asp-contact-name').evaluate((e) => e === document.activeElement), true);
+      const name = page.getByLabel('Your name', { exact: true });
+      const phone = page.getByLabel('Mobile phone number', { exact: true });
+      await (await submitButton(page)).click();
+      assert.equal(await name.getAttribute('aria-invalid'), 'true');
+      assert.equal(await name.evaluate((e) => e === document.activeElement), true);
       await fillContact(page, { phone: '12345' });
-      await page.locator('button[data-action="submit"]').click();
-      assert.equal(await page.locator('#asp-contact-phone').getAttribute('aria-invalid'), 'true');
-      assert.ok((await page.locator('#asp-contact-phone-error').innerText()).includes('11-digit mainland mobile'));
+      await (await submitButton(page)).click();
+      assert.equal(await phone.getAttribute('aria-invalid'), 'true');
+      // The message is the field's description (aria-describedby: hint, then error).
+      const described = await phone.evaluate((e) =>
+        e.getAttribute('aria-describedby').split(/\s+/).map((id) => document.getElementById(id)?.innerText ?? '').join(' '),
+      );
+      assert.ok(described.includes('11-digit mainland mobile'), described);
       assert.equal(backend.requests().length, filed.size, 'nothing sent while invalid');
 
       await fillContact(page, { time: 'weekday evenings', description: 'Ordered the wrong colour.' });
       const id = await submit(page);
       const code = await received(page);
-      assert.deepEqual(await axeViolations(page), [], 'axe: received');
+      await assertAccessibleWidget(page, 'received');
       await shot(page, 'en-2-received');
       const [row] = rowsById([id]);
       assert.equal(row.request_type, 'cancel');
@@ -235,24 +165,25 @@ describe('filing from the self-check', () => {
       assert.ok(Math.abs(Date.parse(row.filed_at) - Date.now()) < 120_000, row.filed_at);
 
       // Back does not return to a form that would file it again.
-      await page.locator('a[data-action="follow"]').click();
-      await page.locator('.asp-track-facts').waitFor();
-      assert.equal(await page.locator('.asp-track-facts [data-tracking-code]').innerText(), code);
-      assert.deepEqual(await axeViolations(page), [], 'axe: tracking');
+      await page.getByRole('link', { name: 'Follow your request' }).click();
+      await page.getByRole('heading', { level: 2, name: /Progress$/ }).waitFor();
+      await trackFacts(page).waitFor();
+      assert.equal(await trackFacts(page).getByRole('definition').and(page.locator('[data-tracking-code]')).innerText(), code);
+      await assertAccessibleWidget(page, 'tracking');
       await shot(page, 'en-3-tracking');
 
       await page.goto(`${backend.base}requests.html#/`);
-      const item = page.locator(`.asp-request-item[data-id="${id}"]`);
+      const item = requestItem(page, id);
       await item.waitFor();
       assert.equal(await item.getAttribute('data-sync'), 'sent');
       assert.ok((await item.innerText()).includes(code));
-      assert.deepEqual(await axeViolations(page), [], 'axe: my requests');
+      await assertAccessibleWidget(page, 'my requests');
       await shot(page, 'en-4-mine');
       // The self-check's header links here.
-      await page.goto(backend.base);
-      await page.locator('.asp-nav-link').click();
+      await gotoRoute(page, backend.base);
+      await (await myRequestsLink(page)).click();
       await page.waitForURL(/requests\.html#\/$/);
-      await page.locator(`.asp-request-item[data-id="${id}"]`).waitFor();
+      await requestItem(page, id).waitFor();
       assertOneRowPerRequest('after filing');
       assert.deepEqual(errors, []);
     } finally {
@@ -269,17 +200,17 @@ describe('filing from the self-check', () => {
         await fillContact(page, { name: '李先生', phone: '+86 139 0000 1111' });
         ids.push(await submit(page));
         await received(page);
-        const text = await page.locator('.asp-page').innerText();
-        assert.ok(text.includes('门店已收到您的申请'), text);
+        const shown = await pageText(page);
+        assert.ok(shown.includes('门店已收到您的申请'), shown);
         if (type === 'repair') await shot(page, 'zh-received');
       }
       const rows = rowsById(ids);
       assert.deepEqual(rows.map((r) => r.request_type), ['cancel', 'return', 'exchange', 'repair', 'complaint']);
       assert.ok(rows.every((r) => JSON.parse(r.contact).phone === '13900001111'));
       await page.goto(`${backend.base}requests.html#/`);
-      await page.locator('.asp-request-item').nth(4).waitFor();
-      assert.equal(await page.locator('.asp-request-item').count(), 5);
-      const list = await page.locator('.asp-page').innerText();
+      await requestItems(page).nth(4).waitFor();
+      assert.equal(await requestItems(page).count(), 5);
+      const list = await pageText(page);
       assert.ok(list.includes('维修') && list.includes('已受理'), list);
       assert.equal(/[A-Za-z]{3,}/.test(list.replace(/SO-\d+|[2-9A-HJ-NP-Z]{8}/g, '')), false, `English in the Chinese UI: ${list}`);
       await shot(page, 'zh-mine');
@@ -293,9 +224,10 @@ describe('filing from the self-check', () => {
   test('a deep link without the self-check explains and links back to it', { timeout: 60_000 }, async () => {
     const { page, context, errors } = await open('en-US', { page: 'requests.html', hash: '#/file/return' });
     try {
-      await page.locator('[data-state="no-draft"]').waitFor();
-      assert.equal(await page.locator('#asp-contact-name').count(), 0);
-      const link = page.locator('[data-state="no-draft"] a.asp-button');
+      await page.getByText('Start with the self-check', { exact: true }).waitFor();
+      assert.equal(await page.locator('[data-state="no-draft"]').count(), 1);
+      assert.equal(await (await contactField(page, 'name')).count(), 0);
+      const link = page.getByRole('link', { name: 'Open the self-check' });
       assert.equal(await link.getAttribute('href'), 'index.html#/return');
       await link.click();
       await page.waitForURL(/index\.html#\/return$/);
@@ -315,7 +247,8 @@ describe('the outbox', () => {
       await context.setOffline(true);
       const id = await submit(page);
       await waitForState(page, 'saved');
-      const detail = await page.locator('.asp-retry-detail').innerText();
+      await outboxStatus(page, 'You are offline').waitFor();
+      const detail = await outboxStatus(page, 'You are offline').innerText();
       assert.ok(detail.includes('You are offline'), detail);
       assert.equal(await page.evaluate(() => localStorage.getItem('aftersales:outbox-pending')), '1');
       await shot(page, 'en-offline-saved');
@@ -323,19 +256,19 @@ describe('the outbox', () => {
 
       // The tab is closed while offline; the request stays on the device.
       const second = await context.newPage();
-      const errors2 = watch(second);
+      const errors2 = errorWatch(second);
       await page.close();
       await context.setOffline(false);
       // The next visit sends it.
       await second.goto(`${backend.base}requests.html#/`);
-      const item = second.locator(`.asp-request-item[data-id="${id}"]`);
+      const item = requestItem(second, id);
       await item.waitFor();
-      await second.locator(`.asp-request-item[data-id="${id}"][data-sync="sent"]`).waitFor({ timeout: 30_000 });
+      await requestItem(second, id, '[data-sync="sent"]').waitFor({ timeout: 30_000 });
       assert.equal(await second.evaluate(() => localStorage.getItem('aftersales:outbox-pending')), null);
       assertOneRowPerRequest('after offline filing');
 
       // Offline again in an open tab: the "online" event sends at once.
-      await second.goto(`${backend.base}#/`);
+      await gotoRoute(second, `${backend.base}#/`);
       await goToForm(second, 'complaint');
       await fillContact(second);
       await context.setOffline(true);
@@ -354,12 +287,12 @@ describe('the outbox', () => {
 
   test('a request saved offline survives closing the browser and is sent at the next start', { timeout: 120_000 }, async () => {
     const profile = await mkdtemp(path.join(os.tmpdir(), 'aftersales-profile-'));
-    const options = { locale: 'en-US', viewport: PHONE, serviceWorkers: 'block' };
+    const options = { locale: 'en-US' };
     try {
       let context = await launchPersistent(profile, options);
       let page = context.pages()[0] ?? (await context.newPage());
-      const errors = watch(page);
-      await page.goto(backend.base);
+      const errors = errorWatch(page);
+      await gotoRoute(page, backend.base);
       await goToForm(page, 'exchange');
       await fillContact(page);
       await context.setOffline(true);
@@ -369,9 +302,9 @@ describe('the outbox', () => {
 
       context = await launchPersistent(profile, options);
       page = context.pages()[0] ?? (await context.newPage());
-      const errors2 = watch(page);
+      const errors2 = errorWatch(page);
       await page.goto(`${backend.base}requests.html#/`);
-      await page.locator(`.asp-request-item[data-id="${id}"][data-sync="sent"]`).waitFor({ timeout: 30_000 });
+      await requestItem(page, id, '[data-sync="sent"]').waitFor({ timeout: 30_000 });
       await context.close();
       assertOneRowPerRequest('after a browser restart');
       assert.deepEqual([...errors, ...errors2], []);
@@ -383,7 +316,7 @@ describe('the outbox', () => {
   test('with the service worker: after one visit, the requests app opens and files with the origin down', { timeout: 120_000 }, async () => {
     const { page, context, errors } = await open('en-US', { serviceWorkers: 'allow' });
     try {
-      await page.locator('#asp-page-title').waitFor();
+      await heading(page).waitFor();
       // The service worker precaches both apps in the background.
       await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
       const cached = await page.evaluate(async () => {
@@ -401,9 +334,9 @@ describe('the outbox', () => {
         await goToForm(page, 'cancel');
         await fillContact(page);
         id = await submit(page);
-        await page.locator('.asp-retry-detail:has-text("could not be reached")').waitFor({ timeout: 20_000 });
+        await outboxStatus(page, 'could not be reached').waitFor({ timeout: 20_000 });
         await page.goto(`${backend.base}requests.html#/`);
-        await page.locator(`.asp-request-item[data-id="${id}"][data-sync="saved"]`).waitFor();
+        await requestItem(page, id, '[data-sync="saved"]').waitFor();
       } finally {
         await backend.start();
       }
@@ -425,14 +358,14 @@ describe('the outbox', () => {
       let id;
       try {
         id = await submit(page);
-        await page.locator('.asp-retry-detail:has-text("could not be reached")').waitFor({ timeout: 20_000 });
+        await outboxStatus(page, 'could not be reached').waitFor({ timeout: 20_000 });
         assert.equal(await pageState(page), 'saved');
         await shot(page, 'en-server-down');
       } finally {
         await backend.start();
       }
       assert.equal(backend.requests().filter((r) => r.id === id).length, 0);
-      assert.equal(await page.locator('button[data-action="retry"]').count(), 1, '"try again now" offered');
+      assert.equal(await page.getByRole('button', { name: 'Try again now' }).count(), 1, '"try again now" offered');
       // The next attempt of the backoff (at most a few seconds after a few failures) gets through.
       await received(page, 60_000);
       assertOneRowPerRequest('after the server came back');
@@ -443,11 +376,11 @@ describe('the outbox', () => {
       await backend.stop();
       try {
         await submit(page);
-        await page.locator('.asp-retry-detail:has-text("could not be reached")').waitFor({ timeout: 20_000 });
+        await outboxStatus(page, 'could not be reached').waitFor({ timeout: 20_000 });
       } finally {
         await backend.start();
       }
-      await page.locator('button[data-action="retry"]').click();
+      await page.getByRole('button', { name: 'Try again now' }).click();
       await received(page, 10_000);
       assertOneRowPerRequest('after trying again');
       assert.deepEqual(errors, []);
@@ -492,9 +425,9 @@ describe('the outbox', () => {
     const { page: a, context, errors } = await open('en-US');
     try {
       const b = await context.newPage();
-      const errorsB = watch(b);
-      await b.goto(`${backend.base}requests.html#/`);
-      await b.locator('.asp-request-list, [data-state="empty"]').first().waitFor();
+      const errorsB = errorWatch(b);
+      await gotoRoute(b, `${backend.base}requests.html#/`);
+      await myRequestsLoaded(b);
       const posts = [];
       for (const p of [a, b]) {
         p.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/api/requests') && posts.push(p === a ? 'a' : 'b'));
@@ -505,11 +438,11 @@ describe('the outbox', () => {
       const id = await submit(a);
       await waitForState(a, 'saved');
       // Tab B hears of it (BroadcastChannel) without a reload.
-      await b.locator(`.asp-request-item[data-id="${id}"][data-sync="saved"]`).waitFor({ timeout: 10_000 });
+      await requestItem(b, id, '[data-sync="saved"]').waitFor({ timeout: 10_000 });
       // Both tabs get "online" and run their sync: the lock lets one send.
       await context.setOffline(false);
       await received(a, 30_000);
-      await b.locator(`.asp-request-item[data-id="${id}"][data-sync="sent"]`).waitFor({ timeout: 15_000 });
+      await requestItem(b, id, '[data-sync="sent"]').waitFor({ timeout: 15_000 });
       await a.waitForTimeout(6_000); // the other tab's retry after "busy"
       assert.equal(posts.length, 1, `POSTs: ${posts}`);
       assertOneRowPerRequest('after two tabs');
@@ -526,18 +459,20 @@ describe('the outbox', () => {
       await fillContact(page, { description: 'The leg is cracked.' });
       const big = await makeJpeg(page, 3200, 2400, 10);
       const tall = await makeJpeg(page, 900, 2000, 200);
-      await page.locator('#asp-photos-input').setInputFiles([
+      const photoField = page.getByRole('group', { name: 'Photos (optional)' });
+      const thumbs = photoField.getByRole('listitem');
+      await photoField.getByLabel('Add photos').setInputFiles([
         { name: 'leg.jpg', mimeType: 'image/jpeg', buffer: big },
         { name: 'label.jpg', mimeType: 'image/jpeg', buffer: tall },
       ]);
-      await page.locator('.asp-thumb img').nth(1).waitFor({ timeout: 30_000 });
-      assert.equal(await page.locator('.asp-thumb').count(), 2);
+      await photoField.getByRole('img', { name: 'Photo 2', exact: true }).waitFor({ timeout: 30_000 });
+      assert.equal(await thumbs.count(), 2);
       await shot(page, 'en-photos-form');
       // Remove one and add it again: thumbnails follow.
-      await page.locator('.asp-thumb-remove').nth(1).click();
-      assert.equal(await page.locator('.asp-thumb').count(), 1);
-      await page.locator('#asp-photos-input').setInputFiles([{ name: 'label.jpg', mimeType: 'image/jpeg', buffer: tall }]);
-      await page.locator('.asp-thumb img').nth(1).waitFor({ timeout: 30_000 });
+      await photoField.getByRole('button', { name: 'Remove photo 2', exact: true }).click();
+      assert.equal(await thumbs.count(), 1);
+      await photoField.getByLabel('Add photos').setInputFiles([{ name: 'label.jpg', mimeType: 'image/jpeg', buffer: tall }]);
+      await photoField.getByRole('img', { name: 'Photo 2', exact: true }).waitFor({ timeout: 30_000 });
 
       // Slow uploads, to see the progress.
       const cdp = await context.newCDPSession(page);
@@ -545,11 +480,12 @@ describe('the outbox', () => {
       await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 50, downloadThroughput: 2_000_000, uploadThroughput: 100_000 });
       const id = await submit(page);
       const code = await received(page, 30_000);
-      const progress = page.locator('.asp-thumb[data-photo-state="uploading"] progress');
+      // Each photo's upload state is a data attribute of its entry (its text is a percentage or a word).
+      const progress = page.locator('[data-photo-state="uploading"]').getByRole('progressbar');
       await progress.first().waitFor({ timeout: 30_000 });
       await shot(page, 'en-photos-uploading');
       await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-      await page.locator('.asp-thumb[data-photo-state="done"]').nth(1).waitFor({ timeout: 60_000 });
+      await page.getByRole('listitem').and(page.locator('[data-photo-state="done"]')).nth(1).waitFor({ timeout: 60_000 });
 
       const [row] = rowsById([id]);
       assert.equal(row.attachment_count, 2);
@@ -594,23 +530,24 @@ describe('the outbox', () => {
       const first = await submit(page);
       filed.delete(first); // refused: never stored by the server
       await waitForState(page, 'needs_fix', 15_000);
-      const alert = page.locator('[data-state="needs_fix"]');
+      const alert = needsFix(page);
       assert.equal(await alert.getAttribute('data-status'), '422');
       assert.ok((await alert.innerText()).includes('Please check the marked fields.'));
       // The form is back, prefilled, with the refused field marked.
-      await page.locator('#asp-contact-phone').waitFor();
-      assert.equal(await page.locator('#asp-contact-phone').inputValue(), '+4915112345678');
-      assert.equal(await page.locator('#asp-description').inputValue(), 'Rude on the phone.');
-      assert.equal(await page.locator('#asp-contact-phone').getAttribute('aria-invalid'), 'true');
-      assert.deepEqual(await axeViolations(page), [], 'axe: needs fix');
+      const phone = await contactField(page, 'phone');
+      await phone.waitFor();
+      assert.equal(await phone.inputValue(), '+4915112345678');
+      assert.equal(await (await contactField(page, 'description')).inputValue(), 'Rude on the phone.');
+      assert.equal(await phone.getAttribute('aria-invalid'), 'true');
+      await assertAccessibleWidget(page, 'needs fix');
       await shot(page, 'en-needs-fix');
       // Listed as needing attention, never silently dropped.
       assert.equal(backend.requests().filter((r) => r.id === first).length, 0);
 
-      await page.locator('#asp-contact-phone').fill('13800138000');
-      assert.equal(await page.locator('#asp-contact-phone').getAttribute('aria-invalid'), null);
+      await phone.fill('13800138000');
+      assert.equal(await phone.getAttribute('aria-invalid'), null);
       const before = page.url();
-      await page.locator('button[data-action="submit"]').click();
+      await (await submitButton(page)).click();
       await page.waitForURL((u) => u.toString() !== before);
       const second = decodeURIComponent(page.url().split('#/o/')[1]);
       filed.add(second);
@@ -619,8 +556,8 @@ describe('the outbox', () => {
       const [row] = rowsById([second]);
       assert.equal(JSON.parse(row.contact).phone, '13800138000');
       await page.goto(`${backend.base}requests.html#/`);
-      await page.locator(`.asp-request-item[data-id="${second}"]`).waitFor();
-      assert.equal(await page.locator(`.asp-request-item[data-id="${first}"]`).count(), 0);
+      await requestItem(page, second).waitFor();
+      assert.equal(await requestItem(page, first).count(), 0);
       assertOneRowPerRequest('after the fix');
       assert.deepEqual(errors, []);
     } finally {
@@ -644,22 +581,22 @@ describe('the outbox', () => {
         sessionStorage.setItem('aftersales:draft', JSON.stringify({ order, source: 'manual', phone: '13800138000', answers: {} }));
       }, orderedAt);
       await page.goto(`${backend.base}requests.html#/file/cancel`);
-      await page.locator('#asp-contact-name').waitFor();
+      await (await contactField(page, 'name')).waitFor();
       await fillContact(page);
       const id = await submit(page);
       filed.delete(id); // refused by the server: never stored
       await waitForState(page, 'needs_fix', 15_000);
-      const alert = page.locator('[data-state="needs_fix"]');
+      const alert = needsFix(page);
       assert.equal(await alert.getAttribute('data-status'), '422');
       assert.ok((await alert.innerText()).includes('go through the self-check again'), await alert.innerText());
       assert.equal(backend.requests().filter((r) => r.id === id).length, 0);
       await page.goto(`${backend.base}requests.html#/`);
-      await page.locator(`.asp-request-item[data-id="${id}"][data-sync="needs_fix"]`).waitFor();
-      await page.locator(`.asp-request-item[data-id="${id}"] a`).click();
-      await page.locator('button[data-action="discard"]').click();
+      await requestItem(page, id, '[data-sync="needs_fix"]').waitFor();
+      await requestItem(page, id).getByRole('link').click();
+      await page.getByRole('button', { name: 'Discard this request' }).click();
       await page.waitForURL(/requests\.html#\/$/);
-      await page.locator('.asp-request-list, [data-state="empty"]').first().waitFor();
-      assert.equal(await page.locator(`.asp-request-item[data-id="${id}"]`).count(), 0);
+      await myRequestsLoaded(page);
+      assert.equal(await requestItem(page, id).count(), 0);
       assertOneRowPerRequest('after the refused order');
       assert.deepEqual(errors, []);
     } finally {
@@ -677,60 +614,66 @@ describe('tracking', () => {
       await fillContact(page);
       const id = await submit(page);
       const code = await received(page);
-      await page.locator('a[data-action="follow"]').click();
-      const link = await page.locator('#asp-share-link').inputValue();
+      await page.getByRole('link', { name: 'Follow your request' }).click();
+      const link = await page.getByRole('textbox', { name: 'Follow it on another device' }).inputValue();
       assert.equal(link, `${backend.base}requests.html#/r/${id}?code=${code}`);
-      assert.equal(await page.locator('svg.asp-qr path').count(), 1);
+      assert.equal(await page.getByRole('img', { name: 'QR code of the link' }).locator('path').count(), 1);
 
       // Another browser: no outbox, no storage, only the link.
-      other = await browser.newContext({ locale: 'en-US', viewport: PHONE, serviceWorkers: 'block' });
+      other = await newContext(browser, { locale: 'en-US' });
       const phone = await other.newPage();
-      const errors2 = watch(phone);
+      const errors2 = errorWatch(phone);
       await phone.goto(link);
-      await phone.locator('.asp-track-facts[data-status="received"]').waitFor();
-      // The soonest promise first; the service centre's call among them.
-      assert.equal(await phone.locator('.asp-due').first().getAttribute('class'), 'asp-due asp-due-next');
-      const call = await phone.locator('.asp-due[data-what="first_contact"]').innerText();
+      await trackFacts(phone, 'received').waitFor();
+      // The soonest promise first; the service centre's call among them (which
+      // promise an entry is: its data-what).
+      const next = phone.getByRole('region', { name: 'What happens next' });
+      const due = (what) => next.getByRole('listitem').and(phone.locator(`[data-what="${what}"]`));
+      assert.equal(await next.getByRole('listitem').first().getAttribute('class'), 'asp-due asp-due-next');
+      const call = await due('first_contact').innerText();
       assert.match(call, /^The service centre will call you before (today|tomorrow|Mon|Tue|Wed|Thu|Fri|Sat|Sun) ?(\d+ [A-Z][a-z]{2}, )?\d\d:\d\d\.$/);
-      assert.ok((await phone.locator('.asp-next').innerText()).includes('Store time (Asia/Shanghai, UTC+8)'));
+      assert.ok((await next.innerText()).includes('Store time (Asia/Shanghai, UTC+8)'));
 
       // The store works on it: refreshed when the page regains focus.
       const steps = (await (await fetch(`${backend.base}api/requests/${id}?code=${code}`)).json()).decision.steps;
       await backend.transition(id, steps[1], 'Technician visit on Monday morning.');
       await phone.evaluate(() => window.dispatchEvent(new Event('focus')));
-      await phone.locator('.asp-track-facts[data-status="in_progress"]').waitFor({ timeout: 10_000 });
+      await trackFacts(phone, 'in_progress').waitFor({ timeout: 10_000 });
+      // The history is a list under its heading, without a name of its own.
       assert.ok((await phone.locator('.asp-history').innerText()).includes('Technician visit on Monday morning.'));
       // The store's first move met its acknowledgement: no longer promised.
-      assert.equal(await phone.locator('.asp-due[data-what="acknowledge"]').count(), 0);
-      assert.equal(await phone.locator('.asp-due[data-what="first_contact"]').count(), 1);
-      assert.equal(await phone.locator('.asp-survey').count(), 0);
+      assert.equal(await due('acknowledge').count(), 0);
+      assert.equal(await due('first_contact').count(), 1);
+      assert.equal(await survey(phone).count(), 0);
       await shot(phone, 'en-tracking-in-progress');
 
       await backend.transition(id, 'closed', 'Repaired.');
-      await phone.locator('button[data-action="refresh"]').click();
-      await phone.locator('.asp-survey[data-state="open"]').waitFor({ timeout: 10_000 });
-      await phone.locator('button[data-action="send-feedback"]').click();
-      assert.ok((await phone.locator('.asp-survey').innerText()).includes('Please choose a rating'));
-      await phone.locator('.asp-rating-option', { hasText: '4' }).click();
-      await phone.locator('#asp-survey-comment').fill('Quick and friendly.');
-      assert.deepEqual(await axeViolations(phone), [], 'axe: survey');
+      await phone.getByRole('button', { name: 'Refresh', exact: true }).click();
+      await survey(phone, 'open').waitFor({ timeout: 10_000 });
+      const send = phone.getByRole('button', { name: 'Send', exact: true });
+      await send.click();
+      assert.ok((await survey(phone).innerText()).includes('Please choose a rating'));
+      await phone.getByRole('group', { name: /^Your rating/ }).getByRole('radio', { name: '4', exact: true }).check();
+      await phone.getByLabel('Comment (optional)', { exact: true }).fill('Quick and friendly.');
+      await assertAccessibleWidget(phone, 'survey');
       await shot(phone, 'en-survey');
-      await phone.locator('button[data-action="send-feedback"]').click();
-      await phone.locator('.asp-survey[data-state="given"]').waitFor({ timeout: 10_000 });
+      await send.click();
+      await survey(phone, 'given').waitFor({ timeout: 10_000 });
       assert.deepEqual(backend.query(`SELECT rating, comment FROM feedback WHERE request_id = '${id}'`), [{ rating: 4, comment: 'Quick and friendly.' }]);
       // Once: not asked again, here or on the first device.
       await phone.reload();
-      await phone.locator('.asp-survey[data-state="given"]').waitFor();
+      await survey(phone, 'given').waitFor();
       await page.reload();
-      await page.locator('.asp-track-facts[data-status="closed"]').waitFor();
-      assert.equal(await page.locator('.asp-survey[data-state="open"]').count(), 0);
+      await trackFacts(page, 'closed').waitFor();
+      assert.equal(await survey(page, 'open').count(), 0);
       // My requests on the first device learned the status.
       await page.goto(`${backend.base}requests.html#/`);
-      await page.locator(`.asp-request-item[data-id="${id}"][data-status="closed"]`).waitFor({ timeout: 10_000 });
+      await requestItem(page, id, '[data-status="closed"]').waitFor({ timeout: 10_000 });
 
       // A wrong code shows nothing.
       await phone.goto(`${backend.base}requests.html#/r/${id}?code=ZZZZZZZZ`);
-      await phone.locator('[data-state="not_found"]').waitFor();
+      await phone.getByRole('alert').filter({ hasText: text('en', 'requests.track_not_found') }).waitFor();
+      assert.equal(await phone.locator('[data-state="not_found"]').count(), 1);
       assertOneRowPerRequest('after tracking');
       assert.deepEqual([...errors, ...errors2], []);
     } finally {

@@ -4,7 +4,9 @@
 # duplicated, about 3 minutes; SKIP_SOAK=1 skips it, SOAK_REQUESTS=N resizes it)
 # against an existing build in dist/ (build first with scripts/build-portal.sh; this
 # script builds only the server binary it drives). Screenshots go to tests/e2e/artifacts/.
-# Env: PORTAL_DIST (default dist/), CHROMIUM (default /usr/bin/chromium).
+# Env: PORTAL_DIST (default dist/; lib/backend.mjs), CHROMIUM (default
+# /usr/bin/chromium; lib/browser.mjs), CARGO_TARGET_DIR (where the server is built).
+# The shared helpers (browser, server, axe, texts, self-check, requests) are in lib/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 [[ -d node_modules/playwright-core ]] || { echo "run scripts/setup-tools.sh first (npm ci in tests/e2e)" >&2; exit 1; }

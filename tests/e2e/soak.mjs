@@ -7,12 +7,15 @@
 //
 //   node tests/e2e/soak.mjs [N]          after scripts/build-portal.sh
 //
-// Env: SOAK_REQUESTS (N), SOAK_SEED (the chaos schedule's seed), AFTERSALES_SERVER,
-// PORTAL_DIST, CHROMIUM (see lib/backend.mjs). Exit status 1 if anything was lost
-// or duplicated, or the outbox did not drain within SOAK_DRAIN_SECONDS (600).
+// Env: SOAK_REQUESTS (N), SOAK_SEED (the chaos schedule's seed), AFTERSALES_SERVER
+// and PORTAL_DIST (lib/backend.mjs), CHROMIUM (lib/browser.mjs). Exit status 1 if
+// anything was lost or duplicated, or the outbox did not drain within
+// SOAK_DRAIN_SECONDS (600).
 
 import net from 'node:net';
-import { Backend, launch } from './lib/backend.mjs';
+import { Backend } from './lib/backend.mjs';
+import { DESKTOP, launch, newContext, watch } from './lib/browser.mjs';
+import { contactField, fillContact, goToForm, myRequestsLoaded, reconcile, requestItems, submit } from './lib/requests.mjs';
 
 const TOTAL = Number(process.argv[2] ?? process.env.SOAK_REQUESTS ?? 500);
 const DRAIN_MS = Number(process.env.SOAK_DRAIN_SECONDS ?? 600) * 1000;
@@ -78,28 +81,21 @@ function chaosProxy(port) {
 }
 
 async function main() {
-  const backend = await Backend.create();
-  await backend.start();
+  const backend = await Backend.started();
   const proxy = chaosProxy(backend.port);
   const proxyPort = await proxy.listen();
   const base = `http://127.0.0.1:${proxyPort}/`;
   const browser = await launch();
-  const context = await browser.newContext({ locale: 'en-US', serviceWorkers: 'block' });
+  const context = await newContext(browser, { locale: 'en-US', viewport: DESKTOP });
   const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const errors = watch(page, { console: false });
   const ids = [];
   let chaos = true;
   let result;
   try {
     // The self-check once (through the proxy, before the chaos): its draft is what
     // every filing below is made from.
-    await page.goto(`${base}#/cancel`);
-    await page.locator('.asp-demo > summary').click();
-    await page.locator('button.asp-demo-order[data-order="SO-24001"]').click();
-    await page.waitForURL(/\/answer$/);
-    await page.locator('a[data-action="file"]').click();
-    await page.locator('#asp-contact-name').waitFor();
+    await goToForm(page, base, 'cancel');
 
     // Cut connections at random moments while the requests are filed and sent.
     const chaosLoop = (async () => {
@@ -120,14 +116,11 @@ async function main() {
     const started = Date.now();
     for (let n = 1; n <= TOTAL; n++) {
       await page.evaluate(() => (location.hash = '#/file/cancel'));
-      await page.locator('#asp-contact-name').waitFor();
-      await page.locator('#asp-contact-name').fill(`Soak ${n}`);
-      await page.locator('#asp-contact-phone').fill('13800138000');
-      await page.locator('button[data-action="submit"]').click();
-      await page.waitForURL(/#\/o\//);
-      ids.push(decodeURIComponent(page.url().split('#/o/')[1]));
+      await (await contactField(page, 'name')).waitFor();
+      await fillContact(page, { name: `Soak ${n}`, phone: '13800138000' });
+      ids.push(await submit(page, { timeout: 30_000 }));
       if (n % 50 === 0) {
-        const stored = backend.query('SELECT COUNT(*) AS n FROM requests')[0].n;
+        const stored = backend.count();
         console.log(`soak: ${n}/${TOTAL} filed on the device, ${stored} at the server (${((Date.now() - started) / 1000).toFixed(0)} s)`);
       }
     }
@@ -154,17 +147,15 @@ async function main() {
 
     // What the device believes: every request confirmed ("My requests").
     await page.evaluate(() => (location.hash = '#/'));
-    await page.locator('.asp-request-list').waitFor();
-    const mine = await page.locator('.asp-request-item').count();
-    const sent = await page.locator('.asp-request-item[data-sync="sent"]').count();
+    await myRequestsLoaded(page);
+    const mine = await requestItems(page).count();
+    const sent = await requestItems(page).and(page.locator('[data-sync="sent"]')).count();
 
     // What the server holds.
     const rows = backend.query('SELECT id FROM requests').map((r) => r.id);
-    const filed = new Set(ids);
-    const seen = new Map();
-    for (const id of rows) seen.set(id, (seen.get(id) ?? 0) + 1);
-    const lost = ids.filter((id) => !seen.has(id)).length;
-    const duplicated = rows.length - seen.size + rows.filter((id) => !filed.has(id)).length;
+    const tally = reconcile(ids, rows);
+    const lost = tally.lost.length;
+    const duplicated = tally.duplicated.length + tally.unexpected.length;
     result = { drained, lost, duplicated, mine, sent, rows: rows.length };
     const s = proxy.stats;
     console.log(

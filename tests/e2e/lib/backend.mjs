@@ -1,9 +1,9 @@
-// The real server for the browser tests of filing and tracking (requests.test.mjs)
-// and the outbox soak (soak.mjs): a fresh SQLite file, stoppable and restartable on
-// the same port, its rows counted with sqlite3, a staff session for moving requests.
+// The real server for every browser test and the outbox soak: dist/ and the API on a
+// fresh SQLite file (with the demo orders), stoppable and restartable on the same
+// port, its rows counted with sqlite3, a staff session for moving requests.
 //
-// Env: AFTERSALES_SERVER (default ../../target/debug/aftersales-server),
-// PORTAL_DIST (default dist/), CHROMIUM (default /usr/bin/chromium).
+// Env: AFTERSALES_SERVER (default $CARGO_TARGET_DIR/debug/aftersales-server, else
+// target/debug/aftersales-server), PORTAL_DIST (default dist/).
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -11,22 +11,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '../../..');
 export const DIST = path.resolve(process.env.PORTAL_DIST ?? path.join(ROOT, 'dist'));
-const SERVER_BIN = path.resolve(process.env.AFTERSALES_SERVER ?? path.join(ROOT, 'target/debug/aftersales-server'));
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+// run.sh builds it with cargo from the repository root (CARGO_TARGET_DIR is relative to it).
+const SERVER_BIN = path.resolve(
+  process.env.AFTERSALES_SERVER ?? path.resolve(ROOT, process.env.CARGO_TARGET_DIR ?? 'target', 'debug/aftersales-server'),
+);
 const STAFF = { username: 'e2e-staff', password: 'correct horse battery staple' };
 
 /**
@@ -40,6 +32,13 @@ export class Backend {
     b.db = path.join(b.dir, 'e2e.db');
     b.port = 0;
     b.child = null;
+    return b;
+  }
+
+  /** A new server, started (its `base` is the portal's address). */
+  static async started() {
+    const b = await Backend.create();
+    await b.start();
     return b;
   }
 
@@ -121,6 +120,11 @@ export class Backend {
     return out ? JSON.parse(out) : [];
   }
 
+  /** How many requests the server holds. */
+  count() {
+    return this.query('SELECT COUNT(*) AS n FROM requests')[0].n;
+  }
+
   /** Every filed request: id, type, status, attachments, contact. */
   requests() {
     return this.query('SELECT id, request_type, status, attachment_count, contact, filed_at FROM requests ORDER BY received_at');
@@ -158,13 +162,3 @@ export class Backend {
     return JSON.parse(text);
   }
 }
-
-export async function launch() {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-}
-
-/** A browser with a profile on disk (IndexedDB survives closing it), as one context. */
-export async function launchPersistent(userDataDir, options = {}) {
-  return chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, ...options });
-}
-
