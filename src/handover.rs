@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use aftersales_rules::case::{DocumentHeld, Facts, Fulfilment, Order, Request, QUALITY_DEFECT};
 use aftersales_rules::decision::{ComplaintAbout, DocumentRequirement};
-use aftersales_rules::{check, Case, CaseError, Decision, Policy, RequestType, Timestamp};
+use aftersales_rules::{
+    check, Case, CaseError, Condition, Decision, Fact, Policy, RequestType, Timestamp,
+};
 
 use crate::browser::storage;
 
@@ -66,9 +68,9 @@ pub struct Draft {
     pub quality: Option<bool>,
     #[serde(default)]
     pub about: Option<ComplaintAbout>,
-    /// Answers by condition id (`goods_intact`, `document:receipt_or_invoice`).
+    /// Answers by condition (stored as `goods_intact`, `document:receipt_or_invoice`).
     #[serde(default)]
-    pub answers: BTreeMap<String, Answer>,
+    pub answers: BTreeMap<Condition, Answer>,
 }
 
 impl Draft {
@@ -83,11 +85,12 @@ impl Draft {
     }
 
     pub fn facts(&self) -> Facts {
-        let answer = |id: &str| self.answers.get(id).and_then(|a| a.known());
-        Facts {
-            packaging_unopened: answer("packaging_unopened"),
-            goods_intact: answer("goods_intact"),
+        let mut facts = Facts::default();
+        for &fact in Fact::ALL {
+            let answer = self.answers.get(&Condition::Fact(fact));
+            facts.set(fact, answer.and_then(|a| a.known()));
         }
+        facts
     }
 
     /// The documents the customer holds, as the engine reads them, given the
@@ -100,7 +103,7 @@ impl Draft {
         }
         let answers: Vec<Option<Answer>> = required
             .iter()
-            .map(|d| self.answers.get(&format!("document:{d}")).copied())
+            .map(|&d| self.answers.get(&Condition::Document(d)).copied())
             .collect();
         let any_no = answers.contains(&Some(Answer::No));
         let all_known = answers
@@ -157,7 +160,7 @@ impl Draft {
             let required: Vec<DocumentRequirement> = open
                 .conditions
                 .iter()
-                .filter_map(|c| DocumentRequirement::parse(c.strip_prefix("document:")?))
+                .filter_map(|c| c.document())
                 .collect();
             case.documents = self.documents(&required);
         }
@@ -174,15 +177,6 @@ impl Draft {
         let now = policy.time_zone.localize(now).unwrap_or(now);
         Some(check(policy, &self.case(policy, kind, now)?))
     }
-}
-
-/// Conditions the portal knows how to ask about.
-pub fn is_question(condition: &str) -> bool {
-    matches!(condition, "packaging_unopened" | "goods_intact")
-        || condition
-            .strip_prefix("document:")
-            .and_then(DocumentRequirement::parse)
-            .is_some()
 }
 
 /// The document a "yes, I have it" stands for.

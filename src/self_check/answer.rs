@@ -30,7 +30,7 @@ fn terms_for(policy: &Policy, draft: &Draft) -> Terms {
             .find(|line| chosen.is_none_or(|c| *c == line.id))
             .map(|line| line.kind.clone())
     });
-    let window = match kind.and_then(|k| policy.kind(&k).map(|k| k.return_rule)) {
+    let window = match kind.and_then(|k| policy.kind(&k).map(|k| k.rules.return_rule)) {
         Some(ReturnRule::SelfPickup) => &policy.returns.self_pickup,
         _ => &policy.returns.within_window,
     };
@@ -277,7 +277,11 @@ fn decision_view(
         )
     });
     let rows = amounts(&d, request, l);
-    let conditions: Vec<String> = d.conditions.iter().map(|x| i18n::condition(l, x)).collect();
+    let conditions: Vec<String> = d
+        .conditions
+        .iter()
+        .map(|&x| i18n::condition(l, x).to_owned())
+        .collect();
     let steps: Vec<String> = d.steps.iter().map(|s| i18n::step(l, s)).collect();
     // Promises about handling a request mean nothing once it is refused.
     let levels: Vec<String> = d

@@ -4,7 +4,7 @@
 
 use aftersales_rules::{Policy, RequestType, Timestamp};
 
-use crate::handover::{is_question, Draft};
+use crate::handover::Draft;
 use crate::self_check::route::Route;
 
 /// The first step still missing for `kind`, or the answer.
@@ -28,9 +28,9 @@ pub fn next_step(draft: &Draft, policy: &Policy, kind: RequestType, now: Timesta
         if let Some(c) = decision
             .conditions
             .iter()
-            .find(|c| !draft.answers.contains_key(*c) && is_question(c))
+            .find(|c| !draft.answers.contains_key(*c))
         {
-            return Route::Ask(kind, c.clone());
+            return Route::Ask(kind, *c);
         }
     }
     Route::Answer(kind)
@@ -54,7 +54,11 @@ mod tests {
     use super::*;
     use crate::handover::{Answer, OrderSource};
     use aftersales_rules::case::{Fulfilment, Order, OrderLine};
-    use aftersales_rules::Clause;
+    use aftersales_rules::{Clause, Condition};
+
+    fn cond(wire: &str) -> Condition {
+        Condition::parse(wire).unwrap()
+    }
 
     fn now() -> Timestamp {
         Timestamp::parse("2026-11-22T10:00:00+08:00").unwrap()
@@ -108,7 +112,7 @@ mod tests {
         loop {
             match next_step(&draft, &policy, kind, now()) {
                 Route::Ask(_, c) => {
-                    asked.push(c.clone());
+                    asked.push(c.as_wire());
                     draft.answers.insert(c, Answer::Yes);
                 }
                 Route::Answer(_) => break,
@@ -138,21 +142,21 @@ mod tests {
             "".into(),
         );
         draft.quality = Some(false);
-        draft.answers.insert("goods_intact".into(), Answer::Unknown);
+        draft.answers.insert(cond("goods_intact"), Answer::Unknown);
         draft
             .answers
-            .insert("document:receipt_or_invoice".into(), Answer::Unknown);
+            .insert(cond("document:receipt_or_invoice"), Answer::Unknown);
         draft
             .answers
-            .insert("document:pickup_slip_or_delivery_note".into(), Answer::Yes);
+            .insert(cond("document:pickup_slip_or_delivery_note"), Answer::Yes);
         assert_eq!(next_step(&draft, &policy, kind, now()), Route::Answer(kind));
         let d = draft.decide(&policy, kind, now()).unwrap().unwrap();
         assert_eq!(d.clause, Clause::ReturnWithinWindow);
-        assert!(d.conditions.contains(&"goods_intact".to_owned()));
+        assert!(d.conditions.contains(&cond("goods_intact")));
 
         draft
             .answers
-            .insert("document:receipt_or_invoice".into(), Answer::No);
+            .insert(cond("document:receipt_or_invoice"), Answer::No);
         let d = draft.decide(&policy, kind, now()).unwrap().unwrap();
         assert_eq!(d.clause, Clause::ReturnDocumentsMissing);
     }

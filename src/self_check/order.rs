@@ -65,14 +65,14 @@ async fn lookup(api_base: &str, number: &str, phone: &str) -> Result<Order, Look
 }
 
 /// One line of an order as the customer recognises it.
-fn line_summary(line: &OrderLine, currency: &str, l: Lang) -> String {
+fn line_summary(line: &OrderLine, policy: &Policy, currency: &str, l: Lang) -> String {
     let price = format::money(line.unit_price, currency);
     let name = if line.name.is_empty() {
         line.sku.clone()
     } else {
         line.name.clone()
     };
-    let kind = i18n::kind(l, &line.kind);
+    let kind = i18n::kind(l, policy, &line.kind);
     if line.quantity > 1 {
         format!("{name} · {kind} · {} × {price}", line.quantity)
     } else {
@@ -106,7 +106,7 @@ pub fn OrderCard(order: Order) -> impl IntoView {
                 {move || {
                     lines
                         .iter()
-                        .map(|line| view! { <li>{line_summary(line, &currency, l())}</li> })
+                        .map(|line| view! { <li>{portal.policy.with_value(|p| line_summary(line, p, &currency, l()))}</li> })
                         .collect_view()
                 }}
             </ul>
@@ -227,7 +227,7 @@ pub fn OrderPage(request: RequestType, number: Option<String>) -> impl IntoView 
                                     <button type="button" class="asp-demo-order" data-order=o.number on:click=pick>
                                         <span class="asp-order-name">{move || o.name(l())}</span>
                                         <span class="asp-order-meta">
-                                            {o.number} " · " {move || i18n::kind(l(), o.kind)}
+                                            {o.number} " · " {move || portal.policy.with_value(|p| i18n::kind(l(), p, o.kind))}
                                         </span>
                                         <span class="asp-order-status">
                                             {move || {
@@ -435,17 +435,6 @@ fn build_order(
     })
 }
 
-fn kind_hint(l: Lang, id: &str) -> &'static str {
-    match id {
-        "regular" => tr!(l, portal.kind_hint_regular),
-        "self_pickup" => tr!(l, portal.kind_hint_self_pickup),
-        "custom" => tr!(l, portal.kind_hint_custom),
-        "special_sale" => tr!(l, portal.kind_hint_special_sale),
-        "clearance" => tr!(l, portal.kind_hint_clearance),
-        _ => "",
-    }
-}
-
 #[component]
 pub fn ManualPage(request: RequestType) -> impl IntoView {
     let portal = expect_context::<Portal>();
@@ -453,7 +442,7 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
     let (currency, kinds) = portal.policy.with_value(|p| {
         (
             p.currency.clone(),
-            p.kinds.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>(),
+            p.kinds.iter().map(|k| k.id.clone()).collect::<Vec<_>>(),
         )
     });
     // The everyday kind first: most orders are delivered goods.
@@ -666,14 +655,14 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
                                             let selected = kind.clone();
                                             view! {
                                                 <option value=value prop:selected=move || row.kind.get() == selected>
-                                                    {move || i18n::kind(l(), &shown)}
+                                                    {move || portal.policy.with_value(|p| i18n::kind(l(), p, &shown))}
                                                 </option>
                                             }
                                         })
                                         .collect_view()}
                                 </select>
                                 <p class="asp-hint" id=format!("{}-hint", id("kind"))>
-                                    {move || kind_hint(l(), &row.kind.get())}
+                                    {move || portal.policy.with_value(|p| i18n::kind_description(l(), p, &row.kind.get()))}
                                 </p>
                             </div>
                             <div class="asp-row">

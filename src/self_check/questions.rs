@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-use aftersales_rules::decision::{ComplaintAbout, DocumentRequirement};
-use aftersales_rules::RequestType;
+use aftersales_rules::decision::ComplaintAbout;
+use aftersales_rules::{Condition, Fact, RequestType};
 
 use crate::browser::router::Fragment;
 use crate::handover::Answer;
@@ -97,7 +97,7 @@ pub fn ItemsPage(request: RequestType) -> impl IntoView {
                                     <span class="asp-check-body">
                                         <span class="asp-order-name">{name}</span>
                                         <span class="asp-order-meta">
-                                            {move || i18n::kind(l(), &kind)} " · "
+                                            {move || portal.policy.with_value(|p| i18n::kind(l(), p, &kind))} " · "
                                             {(quantity > 1).then(|| format!("{quantity} × "))}
                                             {price.clone()}
                                         </span>
@@ -197,46 +197,38 @@ pub fn AboutPage() -> impl IntoView {
 }
 
 /// The question for a condition id, and why it matters.
-fn question(l: Lang, condition: &str) -> (String, &'static str) {
-    if let Some(doc) = condition
-        .strip_prefix("document:")
-        .and_then(DocumentRequirement::parse)
-    {
-        return (
+fn question(l: Lang, condition: Condition) -> (String, &'static str) {
+    match condition {
+        Condition::Document(doc) => (
             tr!(l, portal.ask_document, document = i18n::document(l, doc)).to_string(),
             tr!(l, portal.ask_document_why),
-        );
-    }
-    match condition {
-        "packaging_unopened" => (
+        ),
+        Condition::Fact(Fact::PackagingUnopened) => (
             tr!(l, portal.ask_packaging_unopened).to_owned(),
             tr!(l, portal.ask_packaging_unopened_why),
         ),
-        "goods_intact" => (
+        Condition::Fact(Fact::GoodsIntact) => (
             tr!(l, portal.ask_goods_intact).to_owned(),
             tr!(l, portal.ask_goods_intact_why),
         ),
-        other => (i18n::condition(l, other), ""),
     }
 }
 
 #[component]
-pub fn AskPage(request: RequestType, condition: String) -> impl IntoView {
+pub fn AskPage(request: RequestType, condition: Condition) -> impl IntoView {
     let portal = expect_context::<Portal>();
     let l = move || portal.lang.get();
-    let id = condition.clone();
     let choose = Callback::new(move |answer: Answer| {
         portal.draft.update(|d| {
-            d.answers.insert(id.clone(), answer);
+            d.answers.insert(condition, answer);
         });
         portal.continue_with(request);
     });
     let order = portal.draft.with_untracked(|d| d.order.clone());
-    let asked = condition.clone();
     view! {
         <BackLink href=order_route(request).href() />
-        <PageTitle text=Signal::derive(move || question(l(), &asked).0) />
-        <p class="asp-hint">{move || question(l(), &condition).1}</p>
+        <PageTitle text=Signal::derive(move || question(l(), condition).0) />
+        <p class="asp-hint">{move || question(l(), condition).1}</p>
         <Choices
             choices=vec![
                 (Answer::Yes, (|l| tr!(l, portal.answer_yes)) as fn(Lang) -> &'static str),

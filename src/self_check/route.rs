@@ -1,7 +1,7 @@
 //! The self-check's steps as routes: every step is a URL in the fragment
 //! (`#/return/ask/goods_intact`, `#/return?order=SO-1001`).
 
-use aftersales_rules::RequestType;
+use aftersales_rules::{Condition, RequestType};
 
 use crate::browser::router::{encode, query_param, split_fragment, Fragment, HashRouter};
 
@@ -26,8 +26,8 @@ pub enum Route {
     Reason(RequestType),
     /// What a complaint is about.
     About,
-    /// One question the answer depends on: a condition id of the decision.
-    Ask(RequestType, String),
+    /// One question the answer depends on: a condition of the decision.
+    Ask(RequestType, Condition),
     /// The answer.
     Answer(RequestType),
     /// File the request.
@@ -77,7 +77,9 @@ impl Fragment for Route {
                 Route::Reason(request)
             }
             ["about"] if request == RequestType::Complaint => Route::About,
-            ["ask", condition] => Route::Ask(request, (*condition).to_owned()),
+            ["ask", condition] => {
+                Condition::parse(condition).map_or(Route::NotFound, |c| Route::Ask(request, c))
+            }
             ["answer"] => Route::Answer(request),
             ["file"] => Route::File(request),
             _ => Route::NotFound,
@@ -95,7 +97,7 @@ impl Fragment for Route {
             Route::Items(r) => format!("{}/items", r.as_str()),
             Route::Reason(r) => format!("{}/reason", r.as_str()),
             Route::About => "complaint/about".to_owned(),
-            Route::Ask(r, c) => format!("{}/ask/{}", r.as_str(), encode(c)),
+            Route::Ask(r, c) => format!("{}/ask/{}", r.as_str(), encode(c.as_wire())),
             Route::Answer(r) => format!("{}/answer", r.as_str()),
             Route::File(r) => format!("{}/file", r.as_str()),
             Route::Requests => "requests".to_owned(),
@@ -157,7 +159,10 @@ mod tests {
             Route::Items(RequestType::Exchange),
             Route::Reason(RequestType::Return),
             Route::About,
-            Route::Ask(RequestType::Return, "document:receipt_or_invoice".into()),
+            Route::Ask(
+                RequestType::Return,
+                Condition::parse("document:receipt_or_invoice").unwrap(),
+            ),
             Route::Answer(RequestType::Cancel),
             Route::File(RequestType::Complaint),
             Route::Requests,
@@ -177,6 +182,7 @@ mod tests {
         assert_eq!(Route::parse("#"), Route::Start);
         assert_eq!(Route::parse("#/"), Route::Start);
         assert_eq!(Route::parse("#/refund"), Route::NotFound);
+        assert_eq!(Route::parse("#/return/ask/colour"), Route::NotFound);
         assert_eq!(Route::parse("#/cancel/reason"), Route::NotFound);
         assert_eq!(Route::parse("#/requests/abc"), Route::Requests);
         assert_eq!(

@@ -8,7 +8,8 @@
 //! the numbers in it come from the loaded policy, never from this file.
 
 use aftersales_rules::decision::{ComplaintAbout, DocumentRequirement};
-use aftersales_rules::{Clause, Outcome, RequestType};
+use aftersales_rules::policy::LocalText;
+use aftersales_rules::{Clause, Condition, Fact, Outcome, Policy, RequestType};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -63,6 +64,14 @@ impl Lang {
     }
 
     /// The language's own name, shown on the switch button.
+    /// This language's text of a policy text (kind names and descriptions).
+    pub fn pick(self, text: &LocalText) -> &str {
+        match self {
+            Lang::Zh => &text.zh_cn,
+            Lang::En => &text.en,
+        }
+    }
+
     pub fn endonym(self) -> &'static str {
         match self {
             Lang::Zh => "中文",
@@ -125,17 +134,21 @@ pub fn complaint_about(lang: Lang, a: ComplaintAbout) -> &'static str {
     }
 }
 
-/// A product kind of the policy; kinds the portal does not know are shown by id.
-pub fn kind(lang: Lang, id: &str) -> String {
-    let known = match id {
-        "regular" => tr!(lang, decision.kind.regular),
-        "self_pickup" => tr!(lang, decision.kind.self_pickup),
-        "custom" => tr!(lang, decision.kind.custom),
-        "special_sale" => tr!(lang, decision.kind.special_sale),
-        "clearance" => tr!(lang, decision.kind.clearance),
-        _ => return id.replace('_', " "),
-    };
-    known.to_owned()
+/// A product kind's name, from the policy (`kinds.<id>.name`): a kind added to
+/// `policy.json` is named without a rebuild; one the policy does not know is
+/// shown by its id.
+pub fn kind(lang: Lang, policy: &Policy, id: &str) -> String {
+    policy
+        .kind(id)
+        .map_or_else(|| id.replace('_', " "), |k| lang.pick(&k.name).to_owned())
+}
+
+/// A product kind's description in plain words, from the policy.
+pub fn kind_description(lang: Lang, policy: &Policy, id: &str) -> String {
+    policy
+        .kind(id)
+        .map(|k| lang.pick(&k.description).to_owned())
+        .unwrap_or_default()
 }
 
 /// The decision in one sentence.
@@ -250,38 +263,32 @@ pub fn document(lang: Lang, d: DocumentRequirement) -> &'static str {
     }
 }
 
-/// A condition id of the decision (`goods_intact`, `document:<requirement>`).
-pub fn condition(lang: Lang, id: &str) -> String {
-    if let Some(doc) = id.strip_prefix("document:") {
-        let text = match DocumentRequirement::parse(doc) {
-            Some(DocumentRequirement::SalesOrder) => {
-                tr!(lang, decision.condition.has_document.sales_order)
-            }
-            Some(DocumentRequirement::ReceiptOrInvoice) => {
-                tr!(lang, decision.condition.has_document.receipt_or_invoice)
-            }
-            Some(DocumentRequirement::PickupSlip) => {
-                tr!(lang, decision.condition.has_document.pickup_slip)
-            }
-            Some(DocumentRequirement::DeliveryNote) => {
-                tr!(lang, decision.condition.has_document.delivery_note)
-            }
-            Some(DocumentRequirement::PickupSlipOrDeliveryNote) => {
-                tr!(
-                    lang,
-                    decision.condition.has_document.pickup_slip_or_delivery_note
-                )
-            }
-            None => id,
-        };
-        return text.to_owned();
+/// A condition of the decision: a fact about the goods, or a document held.
+pub fn condition(lang: Lang, condition: Condition) -> &'static str {
+    match condition {
+        Condition::Fact(Fact::PackagingUnopened) => {
+            tr!(lang, decision.condition.packaging_unopened)
+        }
+        Condition::Fact(Fact::GoodsIntact) => tr!(lang, decision.condition.goods_intact),
+        Condition::Document(DocumentRequirement::SalesOrder) => {
+            tr!(lang, decision.condition.has_document.sales_order)
+        }
+        Condition::Document(DocumentRequirement::ReceiptOrInvoice) => {
+            tr!(lang, decision.condition.has_document.receipt_or_invoice)
+        }
+        Condition::Document(DocumentRequirement::PickupSlip) => {
+            tr!(lang, decision.condition.has_document.pickup_slip)
+        }
+        Condition::Document(DocumentRequirement::DeliveryNote) => {
+            tr!(lang, decision.condition.has_document.delivery_note)
+        }
+        Condition::Document(DocumentRequirement::PickupSlipOrDeliveryNote) => {
+            tr!(
+                lang,
+                decision.condition.has_document.pickup_slip_or_delivery_note
+            )
+        }
     }
-    match id {
-        "packaging_unopened" => tr!(lang, decision.condition.packaging_unopened),
-        "goods_intact" => tr!(lang, decision.condition.goods_intact),
-        _ => id,
-    }
-    .to_owned()
 }
 
 /// A procedure step id of the policy; a step the portal has no words for is shown
@@ -361,6 +368,26 @@ pub fn service_level(lang: Lang, what: &str, within: &str, after: &str) -> Strin
 mod tests {
     use super::*;
     use aftersales_rules::policy::Policy;
+
+    /// A kind added to `policy.json` is named and explained without a rebuild.
+    #[test]
+    fn a_new_kind_in_the_policy_shows_its_own_words() {
+        let mut json: serde_json::Value =
+            serde_json::from_str(aftersales_rules::policy::DEFAULT_POLICY_JSON).unwrap();
+        let mut outdoor = json["kinds"]["regular"].clone();
+        outdoor["name"] = serde_json::json!({"zh-CN": "户外家具", "en": "Outdoor furniture"});
+        outdoor["description"] = serde_json::json!({"zh-CN": "花园和阳台用的家具。", "en": "Furniture for garden and balcony."});
+        json["kinds"]["outdoor"] = outdoor;
+        let policy = Policy::from_json(&json.to_string()).unwrap();
+        assert_eq!(kind(Lang::Zh, &policy, "outdoor"), "户外家具");
+        assert_eq!(kind(Lang::En, &policy, "outdoor"), "Outdoor furniture");
+        assert_eq!(
+            kind_description(Lang::En, &policy, "outdoor"),
+            "Furniture for garden and balcony."
+        );
+        assert_eq!(kind(Lang::En, &policy, "garden_shed"), "garden shed");
+        assert_eq!(kind_description(Lang::En, &policy, "garden_shed"), "");
+    }
 
     #[test]
     fn browser_tags() {
@@ -461,24 +488,29 @@ mod tests {
             for &a in ComplaintAbout::ALL {
                 add(format!("about {a}"), complaint_about(lang, a).to_owned());
             }
-            for (id, _) in &policy.kinds {
-                let text = kind(lang, id);
-                assert_ne!(text, id.replace('_', " "), "kind {id} has no words");
-                add(format!("kind {id}"), text);
+            for k in &policy.kinds {
+                add(format!("kind {}", k.id), kind(lang, &policy, &k.id));
+                add(
+                    format!("kind description {}", k.id),
+                    kind_description(lang, &policy, &k.id),
+                );
             }
             for &d in DocumentRequirement::ALL {
                 let name = document(lang, d);
-                let held = condition(lang, &format!("document:{d}"));
+                let held = condition(lang, Condition::Document(d));
                 // The condition quotes the document's name (in English, lowercased).
                 match lang {
                     Lang::Zh => assert_eq!(held, format!("您持有{name}")),
                     Lang::En => assert_eq!(held, format!("you have the {}", name.to_lowercase())),
                 }
                 add(format!("document {d}"), name.to_owned());
-                add(format!("condition document:{d}"), held);
+                add(format!("condition document:{d}"), held.to_owned());
             }
-            for id in ["packaging_unopened", "goods_intact"] {
-                add(format!("condition {id}"), condition(lang, id));
+            for &f in Fact::ALL {
+                add(
+                    format!("condition {f}"),
+                    condition(lang, Condition::Fact(f)).to_owned(),
+                );
             }
             for &id in &steps {
                 let text = step(lang, id);
