@@ -90,21 +90,17 @@ async fn get(url: &str, cache: web_sys::RequestCache) -> Result<Reply, Unreachab
         .await
         .map_err(|_| Unreachable)?;
     let response: web_sys::Response = response.dyn_into().map_err(|_| Unreachable)?;
-    let retry_after = response
-        .headers()
-        .get("Retry-After")
-        .ok()
-        .flatten()
-        .and_then(|h| retry_after_secs(&h));
     let body = JsFuture::from(response.text().map_err(|_| Unreachable)?)
         .await
         .map_err(|_| Unreachable)?
         .as_string()
         .unwrap_or_default();
+    // No GET of the apps waits for a server's Retry-After (the self-check's
+    // look-up asks the customer to try again later): not read, no code for it.
     Ok(Reply {
         status: response.status(),
         body,
-        retry_after,
+        retry_after: None,
     })
 }
 

@@ -6,9 +6,9 @@
 //! holds the outbox. `api_base` is where the API lives relative to the page
 //! (`"api/"`).
 
-use aftersales_rules::{Decision, RequestType, Timestamp};
+use aftersales_contract::{ErrorBody, NewFeedback};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use web_sys::Blob;
 
 use crate::browser::http::{endpoint, send, Body, Progress, Reply, Unreachable};
@@ -40,24 +40,19 @@ impl Problem {
     /// Reads the error body; a body that is not the API's (a proxy's page)
     /// still yields a problem, coded `http_<status>`.
     pub fn from_reply(reply: &Reply) -> Problem {
-        #[derive(Deserialize)]
-        struct Body {
-            error: Content,
-        }
-        #[derive(Deserialize)]
-        struct Content {
-            code: String,
-            #[serde(default)]
-            message: String,
-            #[serde(default)]
-            fields: Vec<FieldProblem>,
-        }
-        match serde_json::from_str::<Body>(&reply.body) {
-            Ok(Body { error }) => Problem {
+        match serde_json::from_str::<ErrorBody>(&reply.body) {
+            Ok(ErrorBody { error }) => Problem {
                 status: reply.status,
-                code: error.code,
+                code: error.code.as_str().to_owned(),
                 message: error.message,
-                fields: error.fields,
+                fields: error
+                    .fields
+                    .into_iter()
+                    .map(|f| FieldProblem {
+                        field: f.field,
+                        code: f.code.as_str().to_owned(),
+                    })
+                    .collect(),
             },
             Err(_) => Problem {
                 status: reply.status,
@@ -108,96 +103,9 @@ fn read<T: DeserializeOwned>(reply: Result<Reply, Unreachable>) -> Result<T, Api
     }
 }
 
-/// Reads a value the server may express in a way this build does not know (a
-/// newer clause or type): unknown becomes `None`, not a failed page.
-fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
-    let value = serde_json::Value::deserialize(d)?;
-    Ok(serde_json::from_value(value).ok())
-}
-
-/// Where a request stands (the server's `status`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RequestStatus {
-    Received,
-    InProgress,
-    Closed,
-    Rejected,
-    #[serde(other)]
-    Unknown,
-}
-
-/// A service-level promise as an instant; `at` is `None` until the event it
-/// counts from (`after`: `item_returned`, `resolved`) has happened.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Due {
-    pub what: String,
-    #[serde(default, deserialize_with = "lenient")]
-    pub at: Option<Timestamp>,
-    #[serde(default)]
-    pub after: Option<String>,
-}
-
-/// The answer to a filing (`201`, or `200` for the same request again).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Filed {
-    pub id: String,
-    pub tracking_code: String,
-    pub status: RequestStatus,
-    #[serde(default, deserialize_with = "lenient")]
-    pub decision: Option<Decision>,
-    #[serde(default)]
-    pub due: Vec<Due>,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct HistoryEntry {
-    pub status: RequestStatus,
-    #[serde(default)]
-    pub step: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub at: Option<Timestamp>,
-    #[serde(default)]
-    pub note: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Feedback {
-    pub rating: u8,
-    #[serde(default)]
-    pub comment: String,
-    #[serde(default, deserialize_with = "lenient")]
-    pub at: Option<Timestamp>,
-}
-
-/// What the customer sees with the tracking code (`GET /api/requests/{id}`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Tracking {
-    pub id: String,
-    #[serde(rename = "type", default, deserialize_with = "lenient")]
-    pub request_type: Option<RequestType>,
-    #[serde(default)]
-    pub order_number: String,
-    pub status: RequestStatus,
-    /// The decision's step the request is at (while `in_progress`).
-    #[serde(default)]
-    pub step: Option<String>,
-    #[serde(default)]
-    pub filed_at: String,
-    /// The server's decision; `None` if this build cannot read it.
-    #[serde(default, deserialize_with = "lenient")]
-    pub decision: Option<Decision>,
-    #[serde(default)]
-    pub due: Vec<Due>,
-    /// Oldest first; staff notes appear here.
-    #[serde(default)]
-    pub history: Vec<HistoryEntry>,
-    /// Photos the server holds.
-    #[serde(default)]
-    pub attachments: u32,
-    #[serde(default)]
-    pub feedback: Option<Feedback>,
-}
+pub use aftersales_contract::{
+    Due, FeedbackView, FiledResponse, HistoryEntry, RequestStatus, RequestView,
+};
 
 /// `POST /api/requests` with the exact stored body (a retry must be
 /// byte-for-byte the same request to be recognised as one).
@@ -223,7 +131,7 @@ pub async fn upload_photo(
 }
 
 /// Status, decision, due times and history of a request.
-pub async fn track(api_base: &str, id: &str, code: &str) -> Result<Tracking, ApiError> {
+pub async fn track(api_base: &str, id: &str, code: &str) -> Result<RequestView, ApiError> {
     if id.trim().is_empty() || code.trim().is_empty() {
         return Err(ApiError::Invalid);
     }
@@ -239,18 +147,13 @@ pub async fn send_feedback(
     code: &str,
     rating: u8,
     comment: &str,
-) -> Result<Feedback, ApiError> {
+) -> Result<FeedbackView, ApiError> {
     if !(1..=5).contains(&rating) {
         return Err(ApiError::Invalid);
     }
-    #[derive(Serialize)]
-    struct NewFeedback<'a> {
-        rating: u8,
-        comment: &'a str,
-    }
     let body = serde_json::to_string(&NewFeedback {
-        rating,
-        comment: comment.trim(),
+        rating: i64::from(rating),
+        comment: comment.trim().to_owned(),
     })
     .map_err(|_| ApiError::Invalid)?;
     let url = endpoint(api_base, &["requests", id, "feedback"], &[("code", code)]);
@@ -261,6 +164,7 @@ pub async fn send_feedback(
 mod tests {
     use super::*;
     use aftersales_rules::case::Order;
+    use aftersales_rules::RequestType;
 
     fn reply(status: u16, body: &str) -> Reply {
         Reply {
@@ -328,13 +232,13 @@ mod tests {
                         {"status": "escalated", "at": "2026-11-22T11:00:00+08:00", "note": "call"}],
             "attachments": 2, "feedback": null, "policy_version": "abc"
         }"#;
-        let t: Tracking = read(Ok(reply(200, body))).unwrap();
-        assert_eq!(t.request_type, Some(RequestType::Return));
+        let t: RequestView = read(Ok(reply(200, body))).unwrap();
+        assert_eq!(t.request_type.known(), Some(&RequestType::Return));
         assert_eq!(t.status, RequestStatus::InProgress);
-        assert_eq!(t.decision, None);
+        assert_eq!(t.decision.known(), None);
         assert_eq!(t.due.len(), 2);
         assert_eq!(t.due[1].at, None);
-        assert_eq!(t.due[1].after.as_deref(), Some("item_returned"));
+        assert_eq!(t.due[1].after, "item_returned");
         assert_eq!(t.history[1].status, RequestStatus::Unknown);
         assert_eq!(t.history[1].note.as_deref(), Some("call"));
         assert_eq!(t.attachments, 2);

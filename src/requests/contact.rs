@@ -1,17 +1,11 @@
 //! What the customer tells us besides the case: how to reach them and, in their
-//! own words, what happened. Checked before anything is stored; problems are
+//! own words, what happened. Checked before anything is stored, with the
+//! contract's field rules (the server checks the same rules again); problems are
 //! typed so the UI can say them in its language.
 
-use serde::{Deserialize, Serialize};
-
-/// Longer names are almost always something pasted by mistake.
-pub const MAX_NAME_CHARS: usize = 50;
-/// The server's limit for `contact.preferred_time`.
-pub const MAX_PREFERRED_TIME_CHARS: usize = 200;
-/// The server's limit for `description`.
-pub const MAX_DESCRIPTION_CHARS: usize = 2000;
-/// The server keeps at most this many photos per request.
-pub const MAX_PHOTOS: usize = 6;
+pub use aftersales_contract::fields::MAX_PHOTOS;
+use aftersales_contract::fields::{self, Phone, PhoneProblem, TextProblem};
+use aftersales_contract::Contact;
 
 /// A form field the customer fills in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -28,10 +22,10 @@ impl Field {
     /// fields outside the form (`case.…`, `id`, `filed_at`).
     pub fn from_api(path: &str) -> Option<Field> {
         match path {
-            "contact.name" => Some(Field::Name),
-            "contact.phone" => Some(Field::Phone),
-            "contact.preferred_time" => Some(Field::PreferredTime),
-            "description" => Some(Field::Description),
+            fields::path::CONTACT_NAME => Some(Field::Name),
+            fields::path::CONTACT_PHONE => Some(Field::Phone),
+            fields::path::CONTACT_PREFERRED_TIME => Some(Field::PreferredTime),
+            fields::path::DESCRIPTION => Some(Field::Description),
             _ => None,
         }
     }
@@ -62,19 +56,21 @@ pub struct ContactDraft {
     pub preferred_time: String,
 }
 
-/// The contact as sent (`contact` in docs/api.md): trimmed name, normalised phone.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Contact {
-    pub name: String,
-    pub phone: String,
-    pub preferred_time: String,
-}
-
 /// The checked contact and description of a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Checked {
     pub contact: Contact,
     pub description: String,
+}
+
+impl From<TextProblem> for Problem {
+    fn from(problem: TextProblem) -> Problem {
+        match problem {
+            TextProblem::Required => Problem::Required,
+            TextProblem::TooLong => Problem::TooLong,
+            TextProblem::Invalid => Problem::Invalid,
+        }
+    }
 }
 
 /// Checks every field at once so the form can mark all problems together.
@@ -84,45 +80,30 @@ pub fn check(
     photos: usize,
 ) -> Result<Checked, Vec<Invalid>> {
     let mut problems = Vec::new();
-    let mut note = |field, problem| problems.push(Invalid { field, problem });
+    let mut note = |field, problem: Problem| problems.push(Invalid { field, problem });
 
-    let name = draft.name.trim();
-    if name.is_empty() {
-        note(Field::Name, Problem::Required);
-    } else if name.chars().count() > MAX_NAME_CHARS {
-        note(Field::Name, Problem::TooLong);
-    } else if name.chars().any(char::is_control) {
-        note(Field::Name, Problem::Invalid);
+    let name = fields::check_name(&draft.name);
+    if let Err(problem) = name {
+        note(Field::Name, problem.into());
     }
-
     let phone = normalise_phone(&draft.phone);
-    if let Err(problem) = phone {
-        note(Field::Phone, problem);
+    if let Err(problem) = &phone {
+        note(Field::Phone, *problem);
     }
-
     let preferred_time = draft.preferred_time.trim();
-    if preferred_time.chars().count() > MAX_PREFERRED_TIME_CHARS {
-        note(Field::PreferredTime, Problem::TooLong);
-    } else if preferred_time.chars().any(char::is_control) {
-        note(Field::PreferredTime, Problem::Invalid);
+    if let Err(problem) = fields::PREFERRED_TIME.check(preferred_time) {
+        note(Field::PreferredTime, problem.into());
     }
-
     let description = description.trim();
-    if description.chars().count() > MAX_DESCRIPTION_CHARS {
-        note(Field::Description, Problem::TooLong);
-    } else if description
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        note(Field::Description, Problem::Invalid);
+    if let Err(problem) = fields::DESCRIPTION.check(description) {
+        note(Field::Description, problem.into());
     }
-
     if photos > MAX_PHOTOS {
         note(Field::Photos, Problem::TooMany);
     }
 
-    match phone {
-        Ok(phone) if problems.is_empty() => Ok(Checked {
+    match (name, phone) {
+        (Ok(name), Ok(phone)) if problems.is_empty() => Ok(Checked {
             contact: Contact {
                 name: name.to_owned(),
                 phone,
@@ -134,43 +115,15 @@ pub fn check(
     }
 }
 
-/// A mainland mobile (`13800138000`, optional `+86`/`0086`) as its 11 digits, or
-/// an international E.164 number as `+` and 8–15 digits. Spaces and dashes are
-/// ignored, full-width digits (some IMEs) accepted. A `+86` number must be a
-/// mobile: it catches a missing digit that would otherwise pass as E.164.
+/// The phone as the server stores it ([`Phone::parse`]: a mainland mobile as its
+/// 11 digits, any other number as E.164 with its `+`).
 pub fn normalise_phone(raw: &str) -> Result<String, Problem> {
-    let compact: String = raw
-        .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '－' | '‐' | '–'))
-        .map(|c| match c {
-            '０'..='９' => char::from(b'0' + (u32::from(c) - u32::from('０')) as u8),
-            '＋' => '+',
-            c => c,
+    Phone::parse(raw)
+        .map(Phone::into_string)
+        .map_err(|problem| match problem {
+            PhoneProblem::Required => Problem::Required,
+            PhoneProblem::Invalid => Problem::Invalid,
         })
-        .collect();
-    if compact.is_empty() {
-        return Err(Problem::Required);
-    }
-    let (international, digits) =
-        if let Some(rest) = compact.strip_prefix("+86").or(compact.strip_prefix("0086")) {
-            (false, rest)
-        } else if let Some(rest) = compact.strip_prefix('+') {
-            (true, rest)
-        } else {
-            (false, compact.as_str())
-        };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Problem::Invalid);
-    }
-    let bytes = digits.as_bytes();
-    if international {
-        if (8..=15).contains(&bytes.len()) && bytes[0] != b'0' {
-            return Ok(format!("+{digits}"));
-        }
-    } else if bytes.len() == 11 && bytes[0] == b'1' && (b'3'..=b'9').contains(&bytes[1]) {
-        return Ok(digits.to_owned());
-    }
-    Err(Problem::Invalid)
 }
 
 #[cfg(test)]
@@ -224,6 +177,16 @@ mod tests {
         );
     }
 
+    /// The server reads a phone with the same rule: brackets and dots are
+    /// spelling, not part of the number.
+    #[test]
+    fn bracketed_numbers_read_as_the_server_reads_them() {
+        assert_eq!(
+            normalise_phone("(138) 0013 8000").as_deref(),
+            Ok("13800138000")
+        );
+    }
+
     #[test]
     fn wrong_numbers_are_invalid_and_blank_is_required() {
         assert_eq!(normalise_phone(""), Err(Problem::Required));
@@ -241,7 +204,6 @@ mod tests {
             "+",
             "0086",
             "138OO138000",
-            "(138) 0013 8000",
             "١٣٨٠٠١٣٨٠٠٠",
         ] {
             assert_eq!(normalise_phone(raw), Err(Problem::Invalid), "{raw}");
@@ -290,13 +252,17 @@ mod tests {
     #[test]
     fn limits_count_characters_not_bytes() {
         assert!(check(
-            &draft(&"王".repeat(50), "13800138000"),
+            &draft(&"王".repeat(fields::NAME_MAX_CHARS), "13800138000"),
             &"字".repeat(2000),
             0
         )
         .is_ok());
         assert_eq!(
-            check(&draft(&"王".repeat(51), "13800138000"), "", 0),
+            check(
+                &draft(&"王".repeat(fields::NAME_MAX_CHARS + 1), "13800138000"),
+                "",
+                0
+            ),
             Err(vec![Invalid {
                 field: Field::Name,
                 problem: Problem::TooLong

@@ -452,12 +452,15 @@ fn fix(id: String, known: RwSignal<Option<Known>>) -> impl IntoView {
                     // The same request, corrected: the moment and the answer the
                     // customer filed with stay.
                     let filed_at = Timestamp::parse(&stored.filed_at).unwrap_or_else(|_| clock::now());
+                    // The outbox always stores the decision shown; without it
+                    // there is nothing to correct.
+                    let decision = stored.client_decision.ok_or(outbox::SubmitError::NotFound)?;
                     let new_id = outbox::resubmit(
                         &id,
                         NewRequest {
                             filed_at,
                             case: stored.case,
-                            decision: stored.client_decision,
+                            decision,
                             contact: values.contact,
                             description: values.description,
                             photos: values.photos,

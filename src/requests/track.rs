@@ -13,7 +13,7 @@ use super::when::when;
 use super::{qr, status_id, status_text, Ctx, Page};
 use crate::browser::router::Fragment;
 use crate::browser::storage;
-use crate::requests::api::{self, ApiError, Due, RequestStatus, Tracking};
+use crate::requests::api::{self, ApiError, Due, RequestStatus, RequestView};
 use crate::requests::outbox::{self, MyRequest};
 use crate::ui::format;
 use crate::ui::i18n::{self, Lang};
@@ -46,7 +46,7 @@ fn upcoming(due: &[Due], now: Timestamp, status: RequestStatus) -> Vec<(String, 
     let mut ahead: Vec<(String, Timestamp)> = due
         .iter()
         .filter(|d| status == RequestStatus::Received || d.what != "acknowledge")
-        .filter_map(|d| Some((d.what.clone(), d.at?)))
+        .filter_map(|d| Some((d.what.clone(), *d.at.as_ref()?.known()?)))
         .filter(|(_, at)| at.unix_seconds() > now.unix_seconds())
         .collect();
     ahead.sort_by_key(|(_, at)| at.unix_seconds());
@@ -93,7 +93,7 @@ async fn copy_text(text: &str) -> bool {
 #[component]
 pub fn TrackPage(id: String, code: String) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let data: RwSignal<Option<Result<Tracking, ApiError>>> = RwSignal::new(None);
+    let data: RwSignal<Option<Result<RequestView, ApiError>>> = RwSignal::new(None);
     let last_known: RwSignal<Option<MyRequest>> = RwSignal::new(None);
     let loading = RwSignal::new(false);
     let fetch = {
@@ -137,7 +137,7 @@ pub fn TrackPage(id: String, code: String) -> impl IntoView {
             let l = ctx.lang.get();
             let kind = data
                 .with(|d| match d {
-                    Some(Ok(t)) => t.request_type,
+                    Some(Ok(t)) => t.request_type.known().copied(),
                     _ => None,
                 })
                 .or_else(|| last_known.with(|m| m.as_ref().map(|m| m.request_type)));
@@ -222,8 +222,8 @@ fn unreachable_view(known: Option<MyRequest>) -> impl IntoView {
 fn tracked(
     id: String,
     code: String,
-    tracking: Tracking,
-    data: RwSignal<Option<Result<Tracking, ApiError>>>,
+    tracking: RequestView,
+    data: RwSignal<Option<Result<RequestView, ApiError>>>,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let status = tracking.status;
@@ -232,15 +232,15 @@ fn tracked(
     let step = tracking.step.clone();
     let decision = tracking
         .decision
-        .clone()
-        .zip(tracking.request_type)
-        .map(|(d, kind)| (d.outcome, d.clause, kind));
+        .known()
+        .zip(tracking.request_type.known())
+        .map(|(d, kind)| (d.outcome, d.clause, *kind));
     let due = tracking.due.clone();
     // The zone's name for "store time (Asia/Shanghai, UTC+8)".
     let zone = ctx.policy().map(|p| p.time_zone.name().to_owned());
     let offset = due
         .iter()
-        .find_map(|d| d.at)
+        .find_map(|d| d.at.as_ref()?.known().copied())
         .or(filed)
         .map(|t| t.offset_seconds());
     let history = tracking.history.clone();
@@ -359,6 +359,8 @@ fn tracked(
                                     <li data-status=status_id(h.status)>
                                         {h
                                             .at
+                                            .known()
+                                            .copied()
                                             .map(|at| {
                                                 view! {
                                                     <span class="asp-when">
@@ -464,7 +466,7 @@ fn share_view(url: String) -> impl IntoView {
 fn survey(
     id: String,
     code: String,
-    data: RwSignal<Option<Result<Tracking, ApiError>>>,
+    data: RwSignal<Option<Result<RequestView, ApiError>>>,
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let given = data.with_untracked(|d| match d {
@@ -599,30 +601,31 @@ fn survey(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aftersales_contract::Lenient;
 
     #[test]
     fn only_promises_ahead_count_soonest_first() {
-        let at = |s: &str| Some(Timestamp::parse(s).unwrap());
+        let at = |s: &str| Some(Lenient::Known(Timestamp::parse(s).unwrap()));
         let due = vec![
             Due {
                 what: "resolution_plan".into(),
                 at: at("2026-11-24T10:00:00+08:00"),
-                after: None,
+                after: "request".into(),
             },
             Due {
                 what: "first_contact".into(),
                 at: at("2026-11-23T14:30:00+08:00"),
-                after: None,
+                after: "request".into(),
             },
             Due {
                 what: "acknowledge".into(),
                 at: at("2026-11-22T09:00:00+08:00"),
-                after: None,
+                after: "request".into(),
             },
             Due {
                 what: "post_repair_followup".into(),
                 at: None,
-                after: Some("item_returned".into()),
+                after: "item_returned".into(),
             },
         ];
         let now = Timestamp::parse("2026-11-22T10:00:00+08:00").unwrap();
@@ -648,13 +651,17 @@ mod tests {
         let due = vec![
             Due {
                 what: "acknowledge".into(),
-                at: Some(Timestamp::parse("2026-11-23T10:00:00+08:00").unwrap()),
-                after: None,
+                at: Some(Lenient::Known(
+                    Timestamp::parse("2026-11-23T10:00:00+08:00").unwrap(),
+                )),
+                after: "request".into(),
             },
             Due {
                 what: "first_contact".into(),
-                at: Some(Timestamp::parse("2026-11-23T10:00:00+08:00").unwrap()),
-                after: None,
+                at: Some(Lenient::Known(
+                    Timestamp::parse("2026-11-23T10:00:00+08:00").unwrap(),
+                )),
+                after: "request".into(),
             },
         ];
         let now = Timestamp::parse("2026-11-22T10:00:00+08:00").unwrap();

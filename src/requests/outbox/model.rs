@@ -9,8 +9,8 @@ use web_sys::Blob;
 
 use crate::browser::http::{Reply, Unreachable};
 use crate::browser::idb::IdbError;
-use crate::requests::api::{Filed, Problem, RequestStatus};
-use crate::requests::contact::{self, Contact, ContactDraft, Invalid};
+use crate::requests::api::{FiledResponse, Problem, RequestStatus};
+use crate::requests::contact::{self, ContactDraft, Invalid};
 
 /// Backoff: the first retry within 2 s, growing to at most 5 minutes.
 pub(super) const BASE_MS: f64 = 2_000.0;
@@ -90,16 +90,9 @@ pub(super) struct Entry {
     pub(super) photos: Vec<PhotoState>,
 }
 
-/// The body of `POST /api/requests`, exactly the shape in docs/api.md.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RequestBody {
-    pub id: String,
-    pub filed_at: String,
-    pub case: Filing,
-    pub contact: Contact,
-    pub description: String,
-    pub client_decision: Decision,
-}
+/// The body of `POST /api/requests` as the outbox stores it: the contract's
+/// wire type, so a retry sends exactly what the server reads.
+pub type RequestBody = aftersales_contract::NewRequest;
 
 /// What the customer filed, as the UI hands it to [`submit`].
 #[derive(Clone, Debug)]
@@ -186,7 +179,7 @@ pub(super) fn request_body(
         case: draft.case.clone(),
         contact: checked.contact,
         description: checked.description,
-        client_decision: draft.decision.clone(),
+        client_decision: Some(draft.decision.clone()),
     };
     serde_json::to_string(&body).map_err(|_| Vec::new())
 }
@@ -256,7 +249,7 @@ pub(super) fn filing_step(reply: Result<&Reply, Unreachable>) -> FilingStep {
         }
     };
     match reply.status {
-        200 | 201 => match serde_json::from_str::<Filed>(&reply.body) {
+        200 | 201 => match serde_json::from_str::<FiledResponse>(&reply.body) {
             Ok(filed) if !filed.tracking_code.is_empty() => FilingStep::Accepted {
                 tracking_code: filed.tracking_code,
                 status: filed.status,
@@ -551,7 +544,7 @@ mod tests {
         assert_eq!(body["client_decision"]["outcome"], "allowed");
         let back: RequestBody = serde_json::from_value(body).unwrap();
         assert_eq!(back.case, draft().case);
-        assert_eq!(back.client_decision, draft().decision);
+        assert_eq!(back.client_decision, Some(draft().decision));
     }
 
     #[test]

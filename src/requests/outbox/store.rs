@@ -12,7 +12,7 @@ use super::sync::spawn;
 use crate::browser::idb::{self, IdbError, Op, MINE, OUTBOX, PHOTOS};
 use crate::browser::{ids, tabs};
 use crate::handover;
-use crate::requests::api::{self, ApiError, RequestStatus, Tracking};
+use crate::requests::api::{self, ApiError, RequestStatus, RequestView};
 
 pub(super) fn now_ms() -> f64 {
     js_sys::Date::now()
@@ -240,7 +240,7 @@ pub async fn my_requests() -> Vec<MyRequest> {
 }
 
 /// Fetches the current status of one of "my requests" and remembers it.
-pub async fn refresh(api_base: &str, id: &str) -> Result<Tracking, ApiError> {
+pub async fn refresh(api_base: &str, id: &str) -> Result<RequestView, ApiError> {
     let mine: MyRequest = idb::get(MINE, id)
         .await
         .ok()
