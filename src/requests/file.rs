@@ -49,7 +49,11 @@ pub fn FilePage(kind: RequestType) -> impl IntoView {
         }) />
         {move || match ctx.policy.get() {
             None => {
-                view! { <p class="asp-status" role="status">{text(|l| tr!(l, portal.loading))}</p> }
+                view! {
+                    <p class="asp-status" role="status">
+                        {text(|l| tr!(l, portal.loading))}
+                    </p>
+                }
                     .into_any()
             }
             Some(Loaded::Invalid(_) | Loaded::Failed(_)) => {
@@ -116,7 +120,10 @@ fn file_body(kind: RequestType, draft: Option<Draft>, policy: Arc<Policy>) -> An
             <div class="asp-alert" role="alert" data-state="refused">
                 <p>{text(|l| tr!(l, requests.refused_text))}</p>
                 <p>
-                    <a class="asp-button" href=ctx.self_check(&format!("#/{}/answer", kind.as_str()))>
+                    <a
+                        class="asp-button"
+                        href=ctx.self_check(&format!("#/{}/answer", kind.as_str()))
+                    >
                         {text(|l| tr!(l, requests.back_to_answer))}
                     </a>
                 </p>
@@ -404,10 +411,10 @@ pub fn request_form(init: FormInit, submit: Submit) -> impl IntoView {
         <form class="asp-form asp-request-form" novalidate on:submit=on_submit>
             <div class="asp-live" aria-live="assertive">
                 {move || {
-                    // Fields the server refused are announced by the page's alert.
                     errors
                         .with(|e| !e.is_empty())
                         .then(|| {
+                            // Fields the server refused are announced by the page's alert.
                             view! {
                                 <p class="asp-error-summary" role="alert">
                                     {text(|l| tr!(l, requests.error_summary))}
@@ -467,7 +474,9 @@ pub fn request_form(init: FormInit, submit: Submit) -> impl IntoView {
                 let error = error_for(Field::Description);
                 view! {
                     <div class="asp-field">
-                        <label for="asp-description">{text(|l| tr!(l, requests.description))}</label>
+                        <label for="asp-description">
+                            {text(|l| tr!(l, requests.description))}
+                        </label>
                         <textarea
                             id="asp-description"
                             rows="4"
@@ -480,18 +489,24 @@ pub fn request_form(init: FormInit, submit: Submit) -> impl IntoView {
                         <p class="asp-hint" id="asp-description-hint">
                             {text(|l| tr!(l, requests.description_hint))}
                         </p>
-                        <p class="asp-error" id="asp-description-error">{move || error.get()}</p>
+                        <p class="asp-error" id="asp-description-error">
+                            {move || error.get()}
+                        </p>
                     </div>
                 }
             }
             <fieldset class="asp-field asp-photos">
                 <legend>{text(|l| tr!(l, requests.photos))}</legend>
-                <p class="asp-hint" id="asp-photos-hint">{text(|l| tr!(l, requests.photos_hint))}</p>
+                <p class="asp-hint" id="asp-photos-hint">
+                    {text(|l| tr!(l, requests.photos_hint))}
+                </p>
                 {(kept > 0)
                     .then(|| {
                         view! {
                             <p class="asp-hint">
-                                {move || tr!(lang.get(), requests.photos_kept, count = kept).to_string()}
+                                {move || {
+                                    tr!(lang.get(), requests.photos_kept, count = kept).to_string()
+                                }}
                             </p>
                         }
                     })}
@@ -507,12 +522,16 @@ pub fn request_form(init: FormInit, submit: Submit) -> impl IntoView {
                                     <li class="asp-thumb">
                                         <img
                                             src=p.url
-                                            alt=move || tr!(lang.get(), requests.photo_alt, n = n).to_string()
+                                            alt=move || {
+                                                tr!(lang.get(), requests.photo_alt, n = n).to_string()
+                                            }
                                         />
                                         <button
                                             type="button"
                                             class="asp-thumb-remove"
-                                            aria-label=move || tr!(lang.get(), requests.photo_remove, n = n).to_string()
+                                            aria-label=move || {
+                                                tr!(lang.get(), requests.photo_remove, n = n).to_string()
+                                            }
                                             on:click=move |_| remove(i)
                                         >
                                             "×"
@@ -552,7 +571,11 @@ pub fn request_form(init: FormInit, submit: Submit) -> impl IntoView {
                     {move || {
                         photo_error
                             .get()
-                            .or_else(|| unreadable.get().then(|| tr!(lang.get(), requests.photos_unreadable)))
+                            .or_else(|| {
+                                unreadable
+                                    .get()
+                                    .then(|| tr!(lang.get(), requests.photos_unreadable))
+                            })
                     }}
                 </p>
             </fieldset>

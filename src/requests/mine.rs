@@ -143,11 +143,19 @@ pub fn MinePage() -> impl IntoView {
         <p class="asp-intro">{text(|l| tr!(l, requests.mine_intro))}</p>
         {move || match list.get() {
             None => {
-                view! { <p class="asp-status" role="status">{text(|l| tr!(l, requests.mine_loading))}</p> }
+                view! {
+                    <p class="asp-status" role="status">
+                        {text(|l| tr!(l, requests.mine_loading))}
+                    </p>
+                }
                     .into_any()
             }
             Some(items) if items.is_empty() => {
-                view! { <p class="asp-empty" data-state="empty">{text(|l| tr!(l, requests.mine_empty))}</p> }
+                view! {
+                    <p class="asp-empty" data-state="empty">
+                        {text(|l| tr!(l, requests.mine_empty))}
+                    </p>
+                }
                     .into_any()
             }
             Some(items) => {
@@ -160,7 +168,9 @@ pub fn MinePage() -> impl IntoView {
             }
         }}
         <p class="asp-actions">
-            <a class="asp-secondary" href=ctx.self_check("#/")>{text(|l| tr!(l, requests.new_check))}</a>
+            <a class="asp-secondary" href=ctx.self_check("#/")>
+                {text(|l| tr!(l, requests.new_check))}
+            </a>
         </p>
     }
 }
@@ -179,12 +189,7 @@ fn item_view(item: Item) -> impl IntoView {
         ..
     } = item;
     view! {
-        <li
-            class="asp-request-item"
-            data-id=id
-            data-sync=sync
-            data-status=status.map(status_id)
-        >
+        <li class="asp-request-item" data-id=id data-sync=sync data-status=status.map(status_id)>
             <a class="asp-request-link" href=href>
                 <span class="asp-request-title">
                     {move || i18n::request_type(ctx.lang.get(), kind)} " · " {order_number}
@@ -202,15 +207,16 @@ fn item_view(item: Item) -> impl IntoView {
                         }
                     })}
                 <span class="asp-badges">
-                    <span class=format!("asp-badge asp-sync-{sync}")>
-                        {move || sync_text(ctx.lang.get(), sync)}
-                    </span>
+                    <span class=format!(
+                        "asp-badge asp-sync-{sync}",
+                    )>{move || sync_text(ctx.lang.get(), sync)}</span>
                     {status
                         .map(|s| {
                             view! {
-                                <span class=format!("asp-badge asp-status-{}", status_id(s))>
-                                    {move || status_text(ctx.lang.get(), s)}
-                                </span>
+                                <span class=format!(
+                                    "asp-badge asp-status-{}",
+                                    status_id(s),
+                                )>{move || status_text(ctx.lang.get(), s)}</span>
                             }
                         })}
                 </span>
@@ -218,8 +224,8 @@ fn item_view(item: Item) -> impl IntoView {
                     .map(|code| {
                         view! {
                             <span class="asp-request-code">
-                                {move || tr!(ctx.lang.get(), requests.tracking_code)} {move || colon(ctx.lang.get())}
-                                <span class="asp-code">{code}</span>
+                                {move || tr!(ctx.lang.get(), requests.tracking_code)}
+                                {move || colon(ctx.lang.get())} <span class="asp-code">{code}</span>
                             </span>
                         }
                     })}

@@ -230,7 +230,11 @@ pub fn App(mount: Mount) -> impl IntoView {
     focus_title_on_navigation(move || router.route.track());
 
     view! {
-        <div class="asp asp-requests" lang=move || lang.get().code() style=move || brand.get().style()>
+        <div
+            class="asp asp-requests"
+            lang=move || lang.get().code()
+            style=move || brand.get().style()
+        >
             {header(lang, brand, home, "#/")}
             <div class="asp-page">
                 {move || match router.route.get() {

@@ -129,12 +129,18 @@ pub fn EntryPage(id: String) -> impl IntoView {
     let view_kind = Memo::new(move |_| known.with(shown));
     let id_for_view = id.clone();
     view! {
-        <PageTitle text=Signal::derive(move || text(|l| tr!(l, requests.request_title))().to_owned()) />
+        <PageTitle text=Signal::derive(move || {
+            text(|l| tr!(l, requests.request_title))().to_owned()
+        }) />
         {move || {
             let id = id_for_view.clone();
             match view_kind.get() {
                 Shown::Loading => {
-                    view! { <p class="asp-status" role="status">{text(|l| tr!(l, requests.mine_loading))}</p> }
+                    view! {
+                        <p class="asp-status" role="status">
+                            {text(|l| tr!(l, requests.mine_loading))}
+                        </p>
+                    }
                         .into_any()
                 }
                 Shown::Sending => sending(known, upload, thumbs, last).into_any(),
@@ -145,7 +151,9 @@ pub fn EntryPage(id: String) -> impl IntoView {
                         <div class="asp-notice" data-state="gone">
                             <p>{text(|l| tr!(l, requests.not_on_device))}</p>
                             <p>
-                                <a class="asp-button" href="#/">{text(|l| tr!(l, portal.my_requests))}</a>
+                                <a class="asp-button" href="#/">
+                                    {text(|l| tr!(l, portal.my_requests))}
+                                </a>
                             </p>
                         </div>
                     }
@@ -211,12 +219,16 @@ fn sending(
     };
     view! {
         {summary(known)}
-        <div class="asp-notice asp-pending" role="status" data-state=move || {
-            match entry().map(|e| e.state) {
-                Some(OutboxState::Sending) => "sending",
-                _ => "saved",
+        <div
+            class="asp-notice asp-pending"
+            role="status"
+            data-state=move || {
+                match entry().map(|e| e.state) {
+                    Some(OutboxState::Sending) => "sending",
+                    _ => "saved",
+                }
             }
-        }>
+        >
             <p class="asp-alert-title">
                 <span class="asp-spinner" aria-hidden="true"></span>
                 {text(|l| tr!(l, requests.state_saved))}
@@ -271,7 +283,9 @@ fn received(
             <p class="asp-alert-title">{text(|l| tr!(l, requests.state_received))}</p>
             <p>
                 {text(|l| tr!(l, requests.tracking_code))} {text(colon)}
-                <strong class="asp-code" data-tracking-code=code>{code}</strong>
+                <strong class="asp-code" data-tracking-code=code>
+                    {code}
+                </strong>
             </p>
             <p class="asp-hint">{text(|l| tr!(l, requests.tracking_code_hint))}</p>
         </div>
@@ -293,13 +307,18 @@ fn received(
                 code()
                     .map(|code| {
                         view! {
-                            <a class="asp-button" data-action="follow" href=Page::Track { id, code }.href()>
+                            <a
+                                class="asp-button"
+                                data-action="follow"
+                                href=Page::Track { id, code }.href()
+                            >
                                 {text(|l| tr!(l, requests.follow))}
                             </a>
                         }
                     })
-            }}
-            <a class="asp-secondary" href="#/">{text(|l| tr!(l, portal.my_requests))}</a>
+            }} <a class="asp-secondary" href="#/">
+                {text(|l| tr!(l, portal.my_requests))}
+            </a>
         </p>
     }
 }
@@ -329,15 +348,19 @@ fn photo_list(
             .enumerate()
             .map(|(i, state)| {
                 let n = i + 1;
-                let uploading = progress.as_ref().filter(|p| p.photo == i && *state == PhotoState::Queued);
+                let uploading = progress
+                    .as_ref()
+                    .filter(|p| p.photo == i && *state == PhotoState::Queued);
                 let (kind, label, fraction) = match (state, uploading) {
                     (PhotoState::Queued, Some(p)) => {
                         let f = if p.total > 0.0 { p.sent / p.total } else { 0.0 };
                         ("uploading", format!("{}%", (f * 100.0).round()), Some(f))
                     }
-                    (PhotoState::Queued | PhotoState::Uploading { .. }, None) => {
-                        ("queued", tr!(l, requests.photo_queued).to_owned(), Some(0.0))
-                    }
+                    (PhotoState::Queued | PhotoState::Uploading { .. }, None) => (
+                        "queued",
+                        tr!(l, requests.photo_queued).to_owned(),
+                        Some(0.0),
+                    ),
                     (PhotoState::Uploading { sent, total }, Some(_)) => {
                         let f = if *total > 0.0 { sent / total } else { 0.0 };
                         ("uploading", format!("{}%", (f * 100.0).round()), Some(f))
@@ -353,11 +376,16 @@ fn photo_list(
                     <li class="asp-thumb" data-photo-state=kind>
                         {match thumb {
                             Some(src) => view! { <img src=src alt=alt.clone() /> }.into_any(),
-                            None => view! { <span class="asp-thumb-blank">{alt.clone()}</span> }.into_any(),
+                            None => {
+                                view! { <span class="asp-thumb-blank">{alt.clone()}</span> }
+                                    .into_any()
+                            }
                         }}
                         {fraction
                             .map(|f| {
-                                view! { <progress max="1" value=f aria-label=alt.clone()></progress> }
+                                view! {
+                                    <progress max="1" value=f aria-label=alt.clone()></progress>
+                                }
                             })}
                         <span class="asp-thumb-state">{label}</span>
                     </li>
@@ -412,13 +440,23 @@ fn fix(id: String, known: RwSignal<Option<Known>>) -> impl IntoView {
     let code = problem.as_ref().map(|p| p.code.clone()).unwrap_or_default();
     view! {
         {summary(known)}
-        <div class="asp-alert" role="alert" data-state="needs_fix" data-status=status data-code=code>
+        <div
+            class="asp-alert"
+            role="alert"
+            data-state="needs_fix"
+            data-status=status
+            data-code=code
+        >
             <p class="asp-alert-title">{text(|l| tr!(l, requests.needs_fix_title))}</p>
             {(!message.is_empty()).then(|| view! { <p class="asp-server-message">{message}</p> })}
             <p>
                 {move || {
                     let l = ctx.lang.get();
-                    if case_refused { tr!(l, requests.needs_fix_case) } else { tr!(l, requests.needs_fix_text) }
+                    if case_refused {
+                        tr!(l, requests.needs_fix_case)
+                    } else {
+                        tr!(l, requests.needs_fix_text)
+                    }
                 }}
             </p>
             {case_refused
@@ -449,24 +487,21 @@ fn fix(id: String, known: RwSignal<Option<Known>>) -> impl IntoView {
             let submit: Submit = Rc::new(move |values| {
                 let (id, stored) = (id.clone(), stored.clone());
                 Box::pin(async move {
-                    // The same request, corrected: the moment and the answer the
-                    // customer filed with stay.
-                    let filed_at = Timestamp::parse(&stored.filed_at).unwrap_or_else(|_| clock::now());
-                    // The outbox always stores the decision shown; without it
-                    // there is nothing to correct.
+                    let filed_at = Timestamp::parse(&stored.filed_at)
+                        .unwrap_or_else(|_| clock::now());
                     let decision = stored.client_decision.ok_or(outbox::SubmitError::NotFound)?;
                     let new_id = outbox::resubmit(
-                        &id,
-                        NewRequest {
-                            filed_at,
-                            case: stored.case,
-                            decision,
-                            contact: values.contact,
-                            description: values.description,
-                            photos: values.photos,
-                        },
-                    )
-                    .await?;
+                            &id,
+                            NewRequest {
+                                filed_at,
+                                case: stored.case,
+                                decision,
+                                contact: values.contact,
+                                description: values.description,
+                                photos: values.photos,
+                            },
+                        )
+                        .await?;
                     ctx.replace(Page::Entry(new_id.clone()));
                     Ok(new_id)
                 })

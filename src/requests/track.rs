@@ -142,7 +142,9 @@ pub fn TrackPage(id: String, code: String) -> impl IntoView {
                 })
                 .or_else(|| last_known.with(|m| m.as_ref().map(|m| m.request_type)));
             match kind {
-                Some(kind) => format!("{} · {}", i18n::request_type(l, kind), tr!(l, requests.track_title)),
+                Some(kind) => {
+                    format!("{} · {}", i18n::request_type(l, kind), tr!(l, requests.track_title))
+                }
                 None => tr!(l, requests.track_title).to_owned(),
             }
         }) />
@@ -150,7 +152,11 @@ pub fn TrackPage(id: String, code: String) -> impl IntoView {
             {move || {
                 (loading.get() && data.with(Option::is_none))
                     .then(|| {
-                        view! { <p class="asp-status" role="status">{text(|l| tr!(l, requests.track_loading))}</p> }
+                        view! {
+                            <p class="asp-status" role="status">
+                                {text(|l| tr!(l, requests.track_loading))}
+                            </p>
+                        }
                     })
             }}
         </div>
@@ -206,11 +212,15 @@ fn unreachable_view(known: Option<MyRequest>) -> impl IntoView {
             <div class="asp-alert" role="alert" data-state="offline">
                 <p>{text(|l| tr!(l, requests.track_offline_known))}</p>
                 <p>
-                    <span class=format!("asp-badge asp-status-{}", status_id(m.status)) data-status=status_id(m.status)>
+                    <span
+                        class=format!("asp-badge asp-status-{}", status_id(m.status))
+                        data-status=status_id(m.status)
+                    >
                         {move || status_text(ctx.lang.get(), m.status)}
                     </span>
                     " "
-                    {text(|l| tr!(l, requests.tracking_code))} {text(colon)}
+                    {text(|l| tr!(l, requests.tracking_code))}
+                    {text(colon)}
                     <span class="asp-code">{m.tracking_code.clone()}</span>
                 </p>
             </div>
@@ -258,7 +268,10 @@ fn tracked(
             <div class="asp-fact">
                 <dt>{text(|l| tr!(l, requests.status))}</dt>
                 <dd>
-                    <span class=format!("asp-badge asp-status-{}", status_id(status)) data-status=status_id(status)>
+                    <span
+                        class=format!("asp-badge asp-status-{}", status_id(status))
+                        data-status=status_id(status)
+                    >
                         {move || status_text(ctx.lang.get(), status)}
                     </span>
                 </dd>
@@ -276,7 +289,9 @@ fn tracked(
                 })}
             <div class="asp-fact">
                 <dt>{text(|l| tr!(l, requests.tracking_code))}</dt>
-                <dd class="asp-code" data-tracking-code=code.clone()>{code.clone()}</dd>
+                <dd class="asp-code" data-tracking-code=code.clone()>
+                    {code.clone()}
+                </dd>
             </div>
             <div class="asp-fact">
                 <dt>{text(|l| tr!(l, requests.order_label))}</dt>
@@ -305,7 +320,11 @@ fn tracked(
             .map(|(outcome, clause, kind)| {
                 view! {
                     <h3 class="asp-sub">{text(|l| tr!(l, requests.answer_title))}</h3>
-                    <p class="asp-headline" data-outcome=outcome.as_str() data-clause=clause.as_str()>
+                    <p
+                        class="asp-headline"
+                        data-outcome=outcome.as_str()
+                        data-clause=clause.as_str()
+                    >
                         {move || i18n::headline(ctx.lang.get(), outcome, clause, kind)}
                     </p>
                 }
@@ -336,13 +355,17 @@ fn tracked(
                     }
                 })
                 .collect_view();
-            Some(view! {
-                <section class="asp-next" aria-labelledby="asp-next-title">
-                    <h3 class="asp-sub" id="asp-next-title">{tr!(l, requests.next_title)}</h3>
-                    <ul class="asp-list">{items}</ul>
-                    {note.map(|n| view! { <p class="asp-hint asp-zone">{n}</p> })}
-                </section>
-            })
+            Some(
+                view! {
+                    <section class="asp-next" aria-labelledby="asp-next-title">
+                        <h3 class="asp-sub" id="asp-next-title">
+                            {tr!(l, requests.next_title)}
+                        </h3>
+                        <ul class="asp-list">{items}</ul>
+                        {note.map(|n| view! { <p class="asp-hint asp-zone">{n}</p> })}
+                    </section>
+                },
+            )
         }}
         {(status == RequestStatus::Closed).then(|| survey(id.clone(), code.clone(), data))}
         {(!history.is_empty())
@@ -356,7 +379,9 @@ fn tracked(
                                 let step = h.step.clone();
                                 let note = h.note.clone().filter(|n| !n.trim().is_empty());
                                 view! {
-                                    <li data-status=status_id(h.status)>
+                                    <li data-status=status_id(
+                                        h.status,
+                                    )>
                                         {h
                                             .at
                                             .known()
@@ -385,7 +410,9 @@ fn tracked(
                                             .map(|n| {
                                                 view! {
                                                     <p class="asp-note">
-                                                        <span class="asp-label">{text(|l| tr!(l, requests.note))} {text(colon)}</span>
+                                                        <span class="asp-label">
+                                                            {text(|l| tr!(l, requests.note))} {text(colon)}
+                                                        </span>
                                                         {n}
                                                     </p>
                                                 }
@@ -426,7 +453,9 @@ fn share_view(url: String) -> impl IntoView {
     let qr = qr::path(&url);
     view! {
         <section class="asp-share" aria-labelledby="asp-share-title">
-            <h3 class="asp-sub" id="asp-share-title">{text(|l| tr!(l, requests.share_title))}</h3>
+            <h3 class="asp-sub" id="asp-share-title">
+                {text(|l| tr!(l, requests.share_title))}
+            </h3>
             <p class="asp-hint">{text(|l| tr!(l, requests.share_text))}</p>
             <div class="asp-share-row">
                 <input
@@ -444,20 +473,21 @@ fn share_view(url: String) -> impl IntoView {
             <p class="asp-live" aria-live="polite">
                 {move || copied.get().then(|| tr!(ctx.lang.get(), requests.copied))}
             </p>
-            {qr.map(|(d, side)| {
-                view! {
-                    <svg
-                        class="asp-qr"
-                        viewBox=format!("0 0 {side} {side}")
-                        role="img"
-                        aria-label=text(|l| tr!(l, requests.qr_label))
-                        shape-rendering="crispEdges"
-                    >
-                        <rect width=side height=side fill="#ffffff"></rect>
-                        <path d=d fill="#000000"></path>
-                    </svg>
-                }
-            })}
+            {qr
+                .map(|(d, side)| {
+                    view! {
+                        <svg
+                            class="asp-qr"
+                            viewBox=format!("0 0 {side} {side}")
+                            role="img"
+                            aria-label=text(|l| tr!(l, requests.qr_label))
+                            shape-rendering="crispEdges"
+                        >
+                            <rect width=side height=side fill="#ffffff"></rect>
+                            <path d=d fill="#000000"></path>
+                        </svg>
+                    }
+                })}
         </section>
     }
 }
@@ -478,7 +508,11 @@ fn survey(
         return view! {
             <section class="asp-survey asp-notice asp-ok" data-state="given">
                 <p>{text(|l| tr!(l, requests.survey_thanks))}</p>
-                <p>{move || tr!(ctx.lang.get(), requests.survey_given, rating = rating).to_string()}</p>
+                <p>
+                    {move || {
+                        tr!(ctx.lang.get(), requests.survey_given, rating = rating).to_string()
+                    }}
+                </p>
             </section>
         }
         .into_any();
@@ -566,11 +600,17 @@ fn survey(
                                         .collect_view()}
                                 </div>
                                 <p class="asp-error">
-                                    {move || missing.get().then(|| tr!(ctx.lang.get(), requests.survey_pick))}
+                                    {move || {
+                                        missing
+                                            .get()
+                                            .then(|| tr!(ctx.lang.get(), requests.survey_pick))
+                                    }}
                                 </p>
                             </fieldset>
                             <div class="asp-field">
-                                <label for="asp-survey-comment">{text(|l| tr!(l, requests.survey_comment))}</label>
+                                <label for="asp-survey-comment">
+                                    {text(|l| tr!(l, requests.survey_comment))}
+                                </label>
                                 <textarea
                                     id="asp-survey-comment"
                                     rows="3"
@@ -580,13 +620,26 @@ fn survey(
                                 ></textarea>
                             </div>
                             <p class="asp-error" role="alert">
-                                {move || failed.get().then(|| tr!(ctx.lang.get(), requests.survey_failed))}
+                                {move || {
+                                    failed
+                                        .get()
+                                        .then(|| tr!(ctx.lang.get(), requests.survey_failed))
+                                }}
                             </p>
                             <div class="asp-actions">
-                                <button type="submit" class="asp-button" data-action="send-feedback" disabled=move || sending.get()>
+                                <button
+                                    type="submit"
+                                    class="asp-button"
+                                    data-action="send-feedback"
+                                    disabled=move || sending.get()
+                                >
                                     {text(|l| tr!(l, requests.survey_send))}
                                 </button>
-                                <button type="button" class="asp-link-button" on:click=later.clone()>
+                                <button
+                                    type="button"
+                                    class="asp-link-button"
+                                    on:click=later.clone()
+                                >
                                     {text(|l| tr!(l, requests.survey_later))}
                                 </button>
                             </div>

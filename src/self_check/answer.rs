@@ -173,7 +173,11 @@ pub fn AnswerPage(request: RequestType) -> impl IntoView {
     };
 
     view! {
-        <BackLink href=(Route::Order { request, number: None }).href() />
+        <BackLink href=(Route::Order {
+            request,
+            number: None,
+        })
+            .href() />
         <PageTitle text=Signal::derive(move || {
             format!("{} · {}", i18n::request_type(l(), request), tr!(l(), portal.answer_title))
         }) />
@@ -183,12 +187,16 @@ pub fn AnswerPage(request: RequestType) -> impl IntoView {
                 {move || {
                     let l = l();
                     match decision.get() {
-                        None => view! { <p class="asp-hint">{tr!(l, portal.no_order)}</p> }.into_any(),
+                        None => {
+                            view! { <p class="asp-hint">{tr!(l, portal.no_order)}</p> }.into_any()
+                        }
                         Some(Err(e)) => {
                             view! {
                                 <div class="asp-alert" role="alert">
                                     <p class="asp-alert-title">{tr!(l, portal.check_failed)}</p>
-                                    <p lang="en"><code>{e.to_string()}</code></p>
+                                    <p lang="en">
+                                        <code>{e.to_string()}</code>
+                                    </p>
                                 </div>
                             }
                                 .into_any()
@@ -207,20 +215,26 @@ pub fn AnswerPage(request: RequestType) -> impl IntoView {
         </section>
         <div class="asp-actions">
             {move || {
-                let can_file = matches!(decision.get(), Some(Ok(d)) if d.outcome != Outcome::Refused);
+                let can_file = matches!(
+                    decision.get(),
+                    Some(Ok(d))
+                    if d.outcome != Outcome::Refused
+                );
                 can_file
                     .then(|| {
                         view! {
-                            <a class="asp-button" href=Route::File(request).requests_href().unwrap_or_default() data-action="file">
+                            <a
+                                class="asp-button"
+                                href=Route::File(request).requests_href().unwrap_or_default()
+                                data-action="file"
+                            >
                                 {text(|l| tr!(l, portal.file_this))}
                             </a>
                         }
                     })
-            }}
-            <button type="button" class="asp-secondary" on:click=change_answers>
+            }} <button type="button" class="asp-secondary" on:click=change_answers>
                 {text(|l| tr!(l, portal.change_answers))}
-            </button>
-            <button type="button" class="asp-link-button" on:click=start_over>
+            </button> <button type="button" class="asp-link-button" on:click=start_over>
                 {text(|l| tr!(l, portal.start_over))}
             </button>
         </div>
@@ -325,43 +339,47 @@ fn decision_view(
 
     if summary {
         return view! {
-        <div class=tone(d.outcome) data-outcome=d.outcome.as_str() data-clause=d.clause.as_str()>
-            <p class="asp-headline">{i18n::headline(l, d.outcome, d.clause, request)}</p>
-            <p class="asp-why">
-                <span class="asp-label">{tr!(l, portal.why)} ": "</span>
-                {i18n::explanation(l, d.clause, terms)}
-            </p>
-        </div>
-        {(!rows.is_empty() || deadline.is_some())
-            .then(|| {
-                view! {
-                    <dl class="asp-facts">
-                        {rows
-                            .into_iter()
-                            .map(|(label, value)| {
-                                view! {
-                                    <div class="asp-fact">
-                                        <dt>{label}</dt>
-                                        <dd class="asp-amount">{value}</dd>
-                                    </div>
-                                }
-                            })
-                            .collect_view()}
-                        {deadline
-                            .map(|(label, when, zone)| {
-                                view! {
-                                    <div class="asp-fact asp-deadline">
-                                        <dt>{label}</dt>
-                                        <dd>
-                                            <span class="asp-when">{when}</span>
-                                            <span class="asp-zone">{zone}</span>
-                                        </dd>
-                                    </div>
-                                }
-                            })}
-                    </dl>
-                }
-            })}
+            <div
+                class=tone(d.outcome)
+                data-outcome=d.outcome.as_str()
+                data-clause=d.clause.as_str()
+            >
+                <p class="asp-headline">{i18n::headline(l, d.outcome, d.clause, request)}</p>
+                <p class="asp-why">
+                    <span class="asp-label">{tr!(l, portal.why)} ": "</span>
+                    {i18n::explanation(l, d.clause, terms)}
+                </p>
+            </div>
+            {(!rows.is_empty() || deadline.is_some())
+                .then(|| {
+                    view! {
+                        <dl class="asp-facts">
+                            {rows
+                                .into_iter()
+                                .map(|(label, value)| {
+                                    view! {
+                                        <div class="asp-fact">
+                                            <dt>{label}</dt>
+                                            <dd class="asp-amount">{value}</dd>
+                                        </div>
+                                    }
+                                })
+                                .collect_view()}
+                            {deadline
+                                .map(|(label, when, zone)| {
+                                    view! {
+                                        <div class="asp-fact asp-deadline">
+                                            <dt>{label}</dt>
+                                            <dd>
+                                                <span class="asp-when">{when}</span>
+                                                <span class="asp-zone">{zone}</span>
+                                            </dd>
+                                        </div>
+                                    }
+                                })}
+                        </dl>
+                    }
+                })}
         }
         .into_any();
     }
@@ -418,7 +436,10 @@ fn decision_view(
                                         data-alternative=r.as_str()
                                         on:click=move |_| switch.run(r)
                                     >
-                                        {tr!(l, portal.switch_to, request = i18n::request_type(l, r)).to_string()}
+                                        {tr!(
+                                            l, portal.switch_to, request = i18n::request_type(l, r)
+                                        )
+                                            .to_string()}
                                     </button>
                                 }
                             })

@@ -97,7 +97,9 @@ pub fn App(mount: Mount) -> impl IntoView {
                 view! {
                     {header(lang, brand, "#/".to_owned(), "requests.html#/")}
                     {move || match policy.get() {
-                        Some(Loaded::Ready(policy)) => view! { <Pages policy lang mount /> }.into_any(),
+                        Some(Loaded::Ready(policy)) => {
+                            view! { <Pages policy lang mount /> }.into_any()
+                        }
                         Some(problem) => policy_problem(problem),
                         None => ().into_any(),
                     }}
@@ -180,23 +182,14 @@ fn Pages(policy: Arc<Policy>, lang: RwSignal<Lang>, mount: StoredValue<Mount>) -
                     Route::Order { request, number } => {
                         view! { <order::OrderPage request number /> }.into_any()
                     }
-                    Route::Manual(request) => {
-                        view! { <order::ManualPage request /> }.into_any()
-                    }
-                    Route::Items(request) => {
-                        view! { <questions::ItemsPage request /> }.into_any()
-                    }
-                    Route::Reason(request) => {
-                        view! { <questions::ReasonPage request /> }.into_any()
-                    }
+                    Route::Manual(request) => view! { <order::ManualPage request /> }.into_any(),
+                    Route::Items(request) => view! { <questions::ItemsPage request /> }.into_any(),
+                    Route::Reason(request) => view! { <questions::ReasonPage request /> }.into_any(),
                     Route::About => view! { <questions::AboutPage /> }.into_any(),
                     Route::Ask(request, condition) => {
                         view! { <questions::AskPage request condition /> }.into_any()
                     }
-                    Route::Answer(request) => {
-                        view! { <answer::AnswerPage request /> }.into_any()
-                    }
-                    // Filing and tracking live in the requests app; old links go there.
+                    Route::Answer(request) => view! { <answer::AnswerPage request /> }.into_any(),
                     Route::File(_) | Route::Requests | Route::Track { .. } => {
                         if let (Some(href), Some(w)) = (route.requests_href(), web_sys::window()) {
                             let _ = w.location().replace(&href);
@@ -204,6 +197,7 @@ fn Pages(policy: Arc<Policy>, lang: RwSignal<Lang>, mount: StoredValue<Mount>) -
                         ().into_any()
                     }
                     Route::NotFound => {
+                        // Filing and tracking live in the requests app; old links go there.
                         view! {
                             <NotFound>
                                 <a class="asp-button" href="#/">

@@ -106,7 +106,15 @@ pub fn OrderCard(order: Order) -> impl IntoView {
                 {move || {
                     lines
                         .iter()
-                        .map(|line| view! { <li>{portal.policy.with_value(|p| line_summary(line, p, &currency, l()))}</li> })
+                        .map(|line| {
+                            view! {
+                                <li>
+                                    {portal
+                                        .policy
+                                        .with_value(|p| line_summary(line, p, &currency, l()))}
+                                </li>
+                            }
+                        })
                         .collect_view()
                 }}
             </ul>
@@ -197,7 +205,11 @@ pub fn OrderPage(request: RequestType, number: Option<String>) -> impl IntoView 
                 </div>
                 <button type="submit" class="asp-submit" prop:disabled=move || busy.get()>
                     {move || {
-                        if busy.get() { tr!(l(), portal.lookup_busy) } else { tr!(l(), portal.lookup_submit) }
+                        if busy.get() {
+                            tr!(l(), portal.lookup_busy)
+                        } else {
+                            tr!(l(), portal.lookup_submit)
+                        }
                     }}
                 </button>
             </form>
@@ -215,19 +227,29 @@ pub fn OrderPage(request: RequestType, number: Option<String>) -> impl IntoView 
                         .map(|o| {
                             let pick = move |_| {
                                 let now = portal.clock.get_untracked();
-                                let order = portal.policy.with_value(|p| {
-                                    o.order(now, |t| p.time_zone.localize(t).unwrap_or(t))
-                                });
+                                let order = portal
+                                    .policy
+                                    .with_value(|p| {
+                                        o.order(now, |t| p.time_zone.localize(t).unwrap_or(t))
+                                    });
                                 if let Some(order) = order {
                                     use_order(order, OrderSource::Demo, String::new());
                                 }
                             };
                             view! {
                                 <li>
-                                    <button type="button" class="asp-demo-order" data-order=o.number on:click=pick>
+                                    <button
+                                        type="button"
+                                        class="asp-demo-order"
+                                        data-order=o.number
+                                        on:click=pick
+                                    >
                                         <span class="asp-order-name">{move || o.name(l())}</span>
                                         <span class="asp-order-meta">
-                                            {o.number} " · " {move || portal.policy.with_value(|p| i18n::kind(l(), p, o.kind))}
+                                            {o.number} " · "
+                                            {move || {
+                                                portal.policy.with_value(|p| i18n::kind(l(), p, o.kind))
+                                            }}
                                         </span>
                                         <span class="asp-order-status">
                                             {move || {
@@ -259,9 +281,15 @@ pub fn OrderPage(request: RequestType, number: Option<String>) -> impl IntoView 
             .map(|order| {
                 view! {
                     <section class="asp-current" aria-labelledby="asp-current-title">
-                        <h3 class="asp-sub" id="asp-current-title">{text(|l| tr!(l, portal.current_order))}</h3>
+                        <h3 class="asp-sub" id="asp-current-title">
+                            {text(|l| tr!(l, portal.current_order))}
+                        </h3>
                         <OrderCard order />
-                        <button type="button" class="asp-submit" on:click=move |_| portal.continue_with(request)>
+                        <button
+                            type="button"
+                            class="asp-submit"
+                            on:click=move |_| portal.continue_with(request)
+                        >
                             {text(|l| tr!(l, portal.continue_with_order))}
                         </button>
                     </section>
@@ -560,14 +588,25 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
     };
 
     view! {
-        <BackLink href=(Route::Order { request, number: None }).href() />
+        <BackLink href=(Route::Order {
+            request,
+            number: None,
+        })
+            .href() />
         <PageTitle text=Signal::derive(text(|l| tr!(l, portal.manual_title)).to_owned()) />
         <p class="asp-intro">{text(|l| tr!(l, portal.manual_intro))}</p>
         <form class="asp-form" on:submit=submit novalidate>
             <div class="asp-live" aria-live="assertive">
                 {move || {
                     let n = errors.with(Vec::len);
-                    (n > 0).then(|| view! { <p class="asp-error-summary" role="alert">{text(|l| tr!(l, portal.error_summary))}</p> })
+                    (n > 0)
+                        .then(|| {
+                            view! {
+                                <p class="asp-error-summary" role="alert">
+                                    {text(|l| tr!(l, portal.error_summary))}
+                                </p>
+                            }
+                        })
                 }}
             </div>
             {input_field(
@@ -621,87 +660,109 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
                     .get()
                     .into_iter()
                     .map(|row| {
-                    let k = row.key;
-                    let id = move |f: &str| format!("asp-item-{k}-{f}");
-                    let kinds = kinds.clone();
-                    let currency = currency.clone();
-                    let position = move || {
-                        items.with(|rows| rows.iter().position(|r| r.key == k).unwrap_or(0) + 1)
-                    };
-                    view! {
-                        <fieldset class="asp-item" data-item=k>
-                            <legend>{move || format!("{} {}", tr!(l(), portal.item), position())}</legend>
-                            {input_field(
-                                id("name"),
-                                label(|l| tr!(l, portal.item_name)),
-                                TEXT,
-                                row.name,
-                                None,
-                                error_for(id("name")),
-                            )}
-                            <div class="asp-field">
-                                <label for=id("kind")>{text(|l| tr!(l, portal.item_kind))}</label>
-                                <select
-                                    id=id("kind")
-                                    aria-describedby=format!("{}-hint", id("kind"))
-                                    prop:value=move || row.kind.get()
-                                    on:change=move |ev| row.kind.set(event_target_value(&ev))
-                                >
-                                    {kinds
-                                        .iter()
-                                        .map(|kind| {
-                                            let value = kind.clone();
-                                            let shown = kind.clone();
-                                            let selected = kind.clone();
+                        let k = row.key;
+                        let id = move |f: &str| format!("asp-item-{k}-{f}");
+                        let kinds = kinds.clone();
+                        let currency = currency.clone();
+                        let position = move || {
+                            items.with(|rows| rows.iter().position(|r| r.key == k).unwrap_or(0) + 1)
+                        };
+                        view! {
+                            <fieldset class="asp-item" data-item=k>
+                                <legend>
+                                    {move || format!("{} {}", tr!(l(), portal.item), position())}
+                                </legend>
+                                {input_field(
+                                    id("name"),
+                                    label(|l| tr!(l, portal.item_name)),
+                                    TEXT,
+                                    row.name,
+                                    None,
+                                    error_for(id("name")),
+                                )}
+                                <div class="asp-field">
+                                    <label for=id(
+                                        "kind",
+                                    )>{text(|l| tr!(l, portal.item_kind))}</label>
+                                    <select
+                                        id=id("kind")
+                                        aria-describedby=format!("{}-hint", id("kind"))
+                                        prop:value=move || row.kind.get()
+                                        on:change=move |ev| row.kind.set(event_target_value(&ev))
+                                    >
+                                        {kinds
+                                            .iter()
+                                            .map(|kind| {
+                                                let value = kind.clone();
+                                                let shown = kind.clone();
+                                                let selected = kind.clone();
+                                                view! {
+                                                    <option
+                                                        value=value
+                                                        prop:selected=move || row.kind.get() == selected
+                                                    >
+                                                        {move || {
+                                                            portal.policy.with_value(|p| i18n::kind(l(), p, &shown))
+                                                        }}
+                                                    </option>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                    <p class="asp-hint" id=format!("{}-hint", id("kind"))>
+                                        {move || {
+                                            portal
+                                                .policy
+                                                .with_value(|p| i18n::kind_description(
+                                                    l(),
+                                                    p,
+                                                    &row.kind.get(),
+                                                ))
+                                        }}
+                                    </p>
+                                </div>
+                                <div class="asp-row">
+                                    {input_field(
+                                        id("quantity"),
+                                        label(|l| tr!(l, portal.item_quantity)),
+                                        COUNT,
+                                        row.quantity,
+                                        None,
+                                        error_for(id("quantity")),
+                                    )}
+                                    {input_field(
+                                        id("price"),
+                                        Signal::derive(move || {
+                                            tr!(l(), portal.item_price, currency = currency.clone())
+                                                .to_string()
+                                        }),
+                                        AMOUNT,
+                                        row.price,
+                                        None,
+                                        error_for(id("price")),
+                                    )}
+                                </div>
+                                {move || {
+                                    items
+                                        .with(|rows| rows.len() > 1)
+                                        .then(|| {
                                             view! {
-                                                <option value=value prop:selected=move || row.kind.get() == selected>
-                                                    {move || portal.policy.with_value(|p| i18n::kind(l(), p, &shown))}
-                                                </option>
+                                                <button
+                                                    type="button"
+                                                    class="asp-link-button"
+                                                    on:click=move |_| {
+                                                        items.update(|rows| rows.retain(|r| r.key != k))
+                                                    }
+                                                >
+                                                    {move || {
+                                                        format!("{} {}", tr!(l(), portal.item_remove), position())
+                                                    }}
+                                                </button>
                                             }
                                         })
-                                        .collect_view()}
-                                </select>
-                                <p class="asp-hint" id=format!("{}-hint", id("kind"))>
-                                    {move || portal.policy.with_value(|p| i18n::kind_description(l(), p, &row.kind.get()))}
-                                </p>
-                            </div>
-                            <div class="asp-row">
-                                {input_field(
-                                    id("quantity"),
-                                    label(|l| tr!(l, portal.item_quantity)),
-                                    COUNT,
-                                    row.quantity,
-                                    None,
-                                    error_for(id("quantity")),
-                                )}
-                                {input_field(
-                                    id("price"),
-                                    Signal::derive(move || {
-                                        tr!(l(), portal.item_price, currency = currency.clone()).to_string()
-                                    }),
-                                    AMOUNT,
-                                    row.price,
-                                    None,
-                                    error_for(id("price")),
-                                )}
-                            </div>
-                            {move || {
-                                items
-                                    .with(|rows| rows.len() > 1)
-                                    .then(|| {
-                                        view! {
-                                            <button
-                                                type="button"
-                                                class="asp-link-button"
-                                                on:click=move |_| items.update(|rows| rows.retain(|r| r.key != k))
-                                            >
-                                                {move || format!("{} {}", tr!(l(), portal.item_remove), position())}
-                                            </button>
-                                        }
-                                    })
-                            }}
-                        </fieldset>
-                    }
+                                }}
+                            </fieldset>
+                        }
                     })
                     .collect_view()
             }}
@@ -710,11 +771,13 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
                 class="asp-secondary"
                 on:click=move |_| {
                     let key = new_key();
-                    let kind = items.with_untracked(|rows| rows.last().map(|r| r.kind.get_untracked()));
-                    items.update(|rows| {
-                        let row = ItemRow::new(key, None, "", kind.as_deref().unwrap_or(""));
-                        rows.push(row);
-                    });
+                    let kind = items
+                        .with_untracked(|rows| rows.last().map(|r| r.kind.get_untracked()));
+                    items
+                        .update(|rows| {
+                            let row = ItemRow::new(key, None, "", kind.as_deref().unwrap_or(""));
+                            rows.push(row);
+                        });
                     request_animation_frame(move || {
                         focus_by_id(&format!("asp-item-{key}-name"));
                     });
@@ -722,7 +785,9 @@ pub fn ManualPage(request: RequestType) -> impl IntoView {
             >
                 {text(|l| tr!(l, portal.item_add))}
             </button>
-            <button type="submit" class="asp-submit">{text(|l| tr!(l, portal.continue_label))}</button>
+            <button type="submit" class="asp-submit">
+                {text(|l| tr!(l, portal.continue_label))}
+            </button>
         </form>
     }
 }

@@ -86,18 +86,21 @@ pub fn ItemsPage(request: RequestType) -> impl IntoView {
                                         on:change=move |ev| {
                                             let on = event_target_checked(&ev);
                                             missing.set(false);
-                                            chosen.update(|c| {
-                                                c.retain(|x| *x != id);
-                                                if on {
-                                                    c.push(id.clone());
-                                                }
-                                            });
+                                            chosen
+                                                .update(|c| {
+                                                    c.retain(|x| *x != id);
+                                                    if on {
+                                                        c.push(id.clone());
+                                                    }
+                                                });
                                         }
                                     />
                                     <span class="asp-check-body">
                                         <span class="asp-order-name">{name}</span>
                                         <span class="asp-order-meta">
-                                            {move || portal.policy.with_value(|p| i18n::kind(l(), p, &kind))} " · "
+                                            {move || {
+                                                portal.policy.with_value(|p| i18n::kind(l(), p, &kind))
+                                            }} " · "
                                             {(quantity > 1).then(|| format!("{quantity} × "))}
                                             {price.clone()}
                                         </span>
@@ -108,10 +111,22 @@ pub fn ItemsPage(request: RequestType) -> impl IntoView {
                         .collect_view()}
                 </div>
                 <div class="asp-live" aria-live="polite" id="asp-items-error">
-                    {move || missing.get().then(|| view! { <p class="asp-error">{text(|l| tr!(l, portal.items_missing))}</p> })}
+                    {move || {
+                        missing
+                            .get()
+                            .then(|| {
+                                view! {
+                                    <p class="asp-error">
+                                        {text(|l| tr!(l, portal.items_missing))}
+                                    </p>
+                                }
+                            })
+                    }}
                 </div>
             </fieldset>
-            <button type="submit" class="asp-submit">{text(|l| tr!(l, portal.continue_label))}</button>
+            <button type="submit" class="asp-submit">
+                {text(|l| tr!(l, portal.continue_label))}
+            </button>
         </form>
     }
 }
@@ -132,7 +147,11 @@ fn Choices<T: Copy + Send + Sync + 'static>(
                 .into_iter()
                 .map(|(value, text)| {
                     view! {
-                        <button type="button" class="asp-answer-button" on:click=move |_| on_choose.run(value)>
+                        <button
+                            type="button"
+                            class="asp-answer-button"
+                            on:click=move |_| on_choose.run(value)
+                        >
                             {move || text(portal.lang.get())}
                         </button>
                     }
@@ -187,7 +206,8 @@ pub fn AboutPage() -> impl IntoView {
             choices=vec![
                 (
                     ComplaintAbout::Service,
-                    (|l| i18n::complaint_about(l, ComplaintAbout::Service)) as fn(Lang) -> &'static str,
+                    (|l| i18n::complaint_about(l, ComplaintAbout::Service))
+                        as fn(Lang) -> &'static str,
                 ),
                 (ComplaintAbout::Product, |l| i18n::complaint_about(l, ComplaintAbout::Product)),
             ]

@@ -32,11 +32,17 @@ pub fn StartPage() -> impl IntoView {
             {RequestType::ALL
                 .iter()
                 .map(|&r| {
-                    let href = Route::Order { request: r, number: None }.href();
+                    let href = Route::Order {
+                        request: r,
+                        number: None,
+                    }
+                        .href();
                     view! {
                         <li>
                             <a class="asp-choice" href=href data-request=r.as_str()>
-                                <span class="asp-choice-title">{move || i18n::request_type(l(), r)}</span>
+                                <span class="asp-choice-title">
+                                    {move || i18n::request_type(l(), r)}
+                                </span>
                                 <span class="asp-choice-hint">{move || hint(l(), r)}</span>
                             </a>
                         </li>

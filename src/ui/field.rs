@@ -44,8 +44,17 @@ pub fn input_field(
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
             />
-            {hint.map(|h| view! { <p class="asp-hint" id=hint_id>{move || h.get()}</p> })}
-            <p class="asp-error" id=error_id>{move || error.get()}</p>
+            {hint
+                .map(|h| {
+                    view! {
+                        <p class="asp-hint" id=hint_id>
+                            {move || h.get()}
+                        </p>
+                    }
+                })}
+            <p class="asp-error" id=error_id>
+                {move || error.get()}
+            </p>
         </div>
     }
     .into_any()

@@ -49,7 +49,16 @@ pub fn policy_problem(loaded: Loaded) -> AnyView {
                 // Field paths and messages come from the engine; they are technical and
                 // stay as written (lang="en") for the store's staff.
                 <ul class="asp-errors" lang="en">
-                    {errors.into_iter().map(|e| view! { <li><code>{e}</code></li> }).collect_view()}
+                    {errors
+                        .into_iter()
+                        .map(|e| {
+                            view! {
+                                <li>
+                                    <code>{e}</code>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
                 </ul>
             </div>
         }
@@ -64,7 +73,9 @@ pub fn policy_problem(loaded: Loaded) -> AnyView {
                     <p class="asp-alert-title">{text(|l| tr!(l, portal.load_failed))}</p>
                     {detail
                         .map(|code| {
-                            view! { <p>{text(|l| tr!(l, portal.load_failed_status))} " " {code}</p> }
+                            view! {
+                                <p>{text(|l| tr!(l, portal.load_failed_status))} " " {code}</p>
+                            }
                         })}
                 </div>
             }

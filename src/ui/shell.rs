@@ -38,10 +38,15 @@ pub fn header(
             <h1 class="asp-heading">
                 <a class="asp-home" href=home>
                     {move || {
-                        brand.get().logo.map(|src| view! { <img class="asp-logo" src=src alt="" /> })
+                        brand
+                            .get()
+                            .logo
+                            .map(|src| view! { <img class="asp-logo" src=src alt="" /> })
                     }}
                     <span class="asp-brand">
-                        <span class="asp-store">{move || brand.get().name(lang.get()).to_owned()}</span>
+                        <span class="asp-store">
+                            {move || brand.get().name(lang.get()).to_owned()}
+                        </span>
                         <span class="asp-title">{text_in(lang, |l| tr!(l, portal.title))}</span>
                     </span>
                 </a>
@@ -51,10 +56,12 @@ pub fn header(
                     {text_in(lang, |l| tr!(l, portal.my_requests))}
                 </a>
                 <button type="button" class="asp-lang" on:click=switch_lang>
-                    <span class="asp-sr">{text_in(lang, |l| tr!(l, portal.switch_label))} ": "</span>
-                    <span lang=move || lang.get().other().code()>
-                        {move || lang.get().other().endonym()}
+                    <span class="asp-sr">
+                        {text_in(lang, |l| tr!(l, portal.switch_label))} ": "
                     </span>
+                    <span lang=move || {
+                        lang.get().other().code()
+                    }>{move || lang.get().other().endonym()}</span>
                 </button>
             </nav>
         </header>

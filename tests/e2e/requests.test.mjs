@@ -1,4 +1,4 @@
-// Browser tests of filing and tracking (issue 5): the requests app (requests.html)
+// Browser tests of filing and tracking: the requests app (requests.html)
 // with its offline outbox, end to end against the real server (aftersales-server
 // serving dist/ and the API on a fresh SQLite file), in Debian's Chromium through
 // playwright-core. Run with tests/e2e/run.sh after scripts/build-portal.sh.

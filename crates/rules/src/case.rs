@@ -1,5 +1,5 @@
 //! What the engine is asked: an order, a request about it, and what the customer
-//! knows (CHECK-CONTRACT.md "Case").
+//! knows (docs/check-cli.md, "Case").
 
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +19,7 @@ pub struct Case {
     pub documents: Option<Vec<DocumentHeld>>,
 }
 
-/// A case without its clock: what a filed request carries (`case` in API.md).
+/// A case without its clock: what a filed request carries (`case` in docs/api.md).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Filing {
     pub order: Order,

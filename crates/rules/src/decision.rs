@@ -85,7 +85,7 @@ string_enum! {
 }
 
 string_enum! {
-    /// The policy clause a decision rests on (POLICY.md); the i18n key of its explanation.
+    /// The policy clause a decision rests on (docs/policy.md); the i18n key of its explanation.
     Clause {
         CancelAlreadyFulfilled = "cancel.already_fulfilled",
         CancelFinalSale = "cancel.final_sale",
@@ -268,7 +268,7 @@ impl<'de> serde::Deserialize<'de> for Condition {
     }
 }
 
-/// The engine's answer for a whole request (CHECK-CONTRACT.md "Decision").
+/// The engine's answer for a whole request (docs/check-cli.md, "Decision").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     pub outcome: Outcome,

@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 use crate::decision::{string_enum, Clause, ComplaintAbout, DocumentRequirement, RequestType};
 use crate::zone::Zone;
 
-/// The default policy of POLICY.md, as shipped in `public/policy.json`.
+/// The default policy (docs/policy.md), as shipped in `public/policy.json`.
 pub const DEFAULT_POLICY_JSON: &str = include_str!("../../../public/policy.json");
 
 /// A validated after-sales policy.
@@ -238,7 +238,7 @@ impl fmt::Display for PolicyErrors {
 impl std::error::Error for PolicyErrors {}
 
 impl Policy {
-    /// The built-in default policy (POLICY.md).
+    /// The built-in default policy (docs/policy.md).
     pub fn default_policy() -> Policy {
         // The shipped file is validated by the test suite; failing here would be a
         // build defect, so fall back to nothing rather than panic.

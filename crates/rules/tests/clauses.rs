@@ -1,4 +1,4 @@
-//! One test per clause of POLICY.md and per boundary: the instant a window closes,
+//! One test per clause of docs/policy.md and per boundary: the instant a window closes,
 //! day windows across midnight and across DST changes.
 
 mod support;

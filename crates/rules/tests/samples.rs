@@ -1,5 +1,5 @@
 //! The sample cases of the spec (copied to tests/fixtures), through the library and
-//! through the `aftersales-check` CLI exactly as CHECK-CONTRACT.md runs it.
+//! through the `aftersales-check` CLI exactly as docs/check-cli.md describes it.
 
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -1,4 +1,4 @@
-//! `aftersales-check`: decisions for cases read as JSON lines (CHECK-CONTRACT.md).
+//! `aftersales-check`: decisions for cases read as JSON lines (docs/check-cli.md).
 //!
 //!     aftersales-check [--policy FILE] < cases.jsonl > decisions.jsonl
 

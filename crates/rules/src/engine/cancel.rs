@@ -1,4 +1,4 @@
-//! Cancelling a line (POLICY.md "取消"): refused once fulfilled or for final-sale and
+//! Cancelling a line (docs/policy.md, "取消"): refused once fulfilled or for final-sale and
 //! custom-made kinds; free until `ordered_at + free_hours`, then with a fee.
 
 use super::{CaseError, Context, Line, LineResult, Procedure};

@@ -1,4 +1,4 @@
-//! Complaints (POLICY.md "投诉"): always accepted; the procedure depends on whether
+//! Complaints (docs/policy.md, "投诉"): always accepted; the procedure depends on whether
 //! the service (软性投诉) or a product (硬性投诉) is complained about.
 
 use super::{Context, Line, LineResult, Procedure};

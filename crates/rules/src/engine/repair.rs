@@ -1,4 +1,4 @@
-//! Repairing a line (POLICY.md "维修"): free within the warranty, which runs from
+//! Repairing a line (docs/policy.md, "维修"): free within the warranty, which runs from
 //! delivery or pick-up; chargeable after it and for kinds without one.
 
 use super::{CaseError, Context, Line, LineResult, Procedure};

@@ -1,4 +1,4 @@
-//! Returning or exchanging a delivered line (POLICY.md "退货" / "换货"): a quality
+//! Returning or exchanging a delivered line (docs/policy.md, "退货" / "换货"): a quality
 //! defect goes by the kind's `quality_return`; any other reason by its `return` rule,
 //! a window in days, a fact about the goods and documents. Unknown facts and
 //! documents become conditions of the favourable outcome.
