@@ -3,17 +3,8 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    // Readable panic messages in development builds; release builds leave the
-    // hook (and its formatting code) out of the size budget.
-    #[cfg(debug_assertions)]
-    console_error_panic_hook::set_once();
-    let Some((root, mount)) = aftersales_portal::browser::mount::Mount::read() else {
-        return;
-    };
-    leptos::mount::mount_to(root, move || {
-        leptos::view! { <aftersales_portal::self_check::App mount=mount.clone() /> }
-    })
-    .forget();
+    use aftersales_portal::self_check::App;
+    aftersales_portal::browser::mount::start(|mount| leptos::view! { <App mount /> });
 }
 
 /// Natively the portal only runs its unit tests (`cargo test`).

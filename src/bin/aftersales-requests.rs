@@ -3,18 +3,11 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    #[cfg(debug_assertions)]
-    console_error_panic_hook::set_once();
-    let Some((root, mount)) = aftersales_portal::browser::mount::Mount::read() else {
-        return;
-    };
-    leptos::mount::mount_to(root, move || {
-        leptos::view! { <aftersales_portal::requests::App mount=mount.clone() /> }
-    })
-    .forget();
+    use aftersales_portal::requests::App;
+    aftersales_portal::browser::mount::start(|mount| leptos::view! { <App mount /> });
 }
 
-/// Natively the portal only runs its unit tests (`cargo test`).
+/// Natively the app only runs its unit tests (`cargo test`).
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     eprintln!("aftersales-requests is a WebAssembly app: build it with scripts/build-portal.sh");

@@ -23,8 +23,9 @@ thread_local! {
     static LANGUAGE: RefCell<String> = RefCell::new("zh-CN".to_owned());
 }
 
-/// The language sent as `Accept-Language` (server messages follow it); the
-/// shell sets it whenever the customer switches. Default `zh-CN`.
+/// The language `XMLHttpRequest` sends as `Accept-Language` (server messages
+/// follow it); the requests app sets it whenever the customer switches. Default
+/// `zh-CN`.
 pub fn set_language(tag: &str) {
     LANGUAGE.with(|l| *l.borrow_mut() = tag.to_owned());
 }
@@ -62,7 +63,7 @@ pub enum FetchError {
 /// GETs `url` (relative to the page) as text, bypassing stale caches so that a
 /// changed policy applies on the next visit.
 pub async fn fetch_text(url: &str) -> Result<String, FetchError> {
-    let reply = get(url, web_sys::RequestCache::NoCache)
+    let reply = get(url, web_sys::RequestCache::NoCache, "zh-CN")
         .await
         .map_err(|Unreachable| FetchError::Unreachable)?;
     if !reply.is_success() {
@@ -71,20 +72,21 @@ pub async fn fetch_text(url: &str) -> Result<String, FetchError> {
     Ok(reply.body)
 }
 
-/// GETs an API resource (never from a cache), as JSON in the page's language.
-pub async fn get_json(url: &str) -> Result<Reply, Unreachable> {
-    get(url, web_sys::RequestCache::NoStore).await
+/// GETs an API resource (never from a cache), as JSON with messages in `lang`
+/// (a BCP 47 tag).
+pub async fn get_json(url: &str, lang: &str) -> Result<Reply, Unreachable> {
+    get(url, web_sys::RequestCache::NoStore, lang).await
 }
 
 /// One GET with `fetch`: any status is a reply, no answer is [`Unreachable`].
-async fn get(url: &str, cache: web_sys::RequestCache) -> Result<Reply, Unreachable> {
+async fn get(url: &str, cache: web_sys::RequestCache, lang: &str) -> Result<Reply, Unreachable> {
     let window = web_sys::window().ok_or(Unreachable)?;
     let init = web_sys::RequestInit::new();
     init.set_method("GET");
     init.set_cache(cache);
     let headers = web_sys::Headers::new().map_err(|_| Unreachable)?;
     let _ = headers.set("Accept", "application/json");
-    let _ = headers.set("Accept-Language", &language());
+    let _ = headers.set("Accept-Language", lang);
     init.set_headers(&headers);
     let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await

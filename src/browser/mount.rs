@@ -72,6 +72,20 @@ impl Mount {
     }
 }
 
+/// Starts an app: reads its mount and renders `app` into it, for the page's
+/// lifetime.
+#[cfg(target_arch = "wasm32")]
+pub fn start<V: leptos::IntoView + 'static>(app: impl Fn(Mount) -> V + 'static) {
+    // Readable panic messages in development builds; release builds leave the
+    // hook (and its formatting code) out of the size budget.
+    #[cfg(debug_assertions)]
+    console_error_panic_hook::set_once();
+    let Some((root, mount)) = Mount::read() else {
+        return;
+    };
+    leptos::mount::mount_to(root, move || app(mount.clone())).forget();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

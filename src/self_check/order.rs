@@ -51,9 +51,14 @@ fn lookup_message(l: Lang, e: LookupError) -> &'static str {
     }
 }
 
-async fn lookup(api_base: &str, number: &str, phone: &str) -> Result<Order, LookupError> {
+async fn lookup(
+    api_base: &str,
+    number: &str,
+    phone: &str,
+    lang: Lang,
+) -> Result<Order, LookupError> {
     let url = endpoint(api_base, &["orders", number], &[("phone", phone)]);
-    let reply = http::get_json(&url)
+    let reply = http::get_json(&url, lang.code())
         .await
         .map_err(|Unreachable| LookupError::Offline)?;
     match reply.status {
@@ -160,7 +165,7 @@ pub fn OrderPage(request: RequestType, number: Option<String>) -> impl IntoView 
             error.set(None);
             busy.set(true);
             leptos::task::spawn_local(async move {
-                let found = lookup(&base, n.trim(), p.trim()).await;
+                let found = lookup(&base, n.trim(), p.trim(), portal.lang.get_untracked()).await;
                 busy.set(false);
                 match found {
                     Ok(order) => use_order(order, OrderSource::Lookup, p.trim().to_owned()),

@@ -11,8 +11,10 @@ use aftersales_rules::decision::{ComplaintAbout, DocumentRequirement};
 use aftersales_rules::policy::LocalText;
 use aftersales_rules::{Clause, Condition, Fact, Outcome, Policy, RequestType};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lang {
+    /// The store's language, and the portal's default.
+    #[default]
     Zh,
     En,
 }
@@ -425,23 +427,30 @@ mod tests {
     #[test]
     fn chinese_texts_have_no_english_words() {
         let zh = |s: &str| !s.chars().any(|c| c.is_ascii_alphabetic());
-        // Every fixed text of the portal's pages, placeholders aside.
-        let portal: serde_json::Value =
-            serde_json::from_str(include_str!("../../locales/zh-CN/portal.json")).unwrap();
-        for (key, text) in portal.as_object().unwrap() {
-            let text = text.as_str().unwrap();
-            let without_placeholders: String = text
-                .split("{{")
-                .enumerate()
-                .map(|(i, part)| {
-                    if i == 0 {
-                        part
-                    } else {
-                        part.split_once("}}").map_or("", |x| x.1)
-                    }
-                })
-                .collect();
-            assert!(zh(&without_placeholders), "portal.{key}: {text}");
+        // Every fixed text of every app's pages, placeholders aside.
+        for (namespace, json) in [
+            ("portal", include_str!("../../locales/zh-CN/portal.json")),
+            (
+                "requests",
+                include_str!("../../locales/zh-CN/requests.json"),
+            ),
+        ] {
+            let texts: serde_json::Value = serde_json::from_str(json).unwrap();
+            for (key, text) in texts.as_object().unwrap() {
+                let text = text.as_str().unwrap();
+                let without_placeholders: String = text
+                    .split("{{")
+                    .enumerate()
+                    .map(|(i, part)| {
+                        if i == 0 {
+                            part
+                        } else {
+                            part.split_once("}}").map_or("", |x| x.1)
+                        }
+                    })
+                    .collect();
+                assert!(zh(&without_placeholders), "{namespace}.{key}: {text}");
+            }
         }
 
         let policy = Policy::default_policy();

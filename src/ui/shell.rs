@@ -4,18 +4,16 @@
 
 use leptos::prelude::*;
 
-use crate::browser::{http, language};
+use crate::browser::language;
 use crate::ui::brand::Brand;
 use crate::ui::i18n::Lang;
-use crate::ui::text::{text, text_in, Language};
+use crate::ui::text::{self, text, text_in};
 
-/// The language for an app: the remembered or browser language, provided as
-/// [`Language`] to every page, and sent to the server as `Accept-Language` so
-/// its messages follow the switch.
+/// The language for an app: the remembered or browser language, which every
+/// page's texts follow ([`text::language`]).
 pub fn provide_language() -> RwSignal<Lang> {
     let lang = RwSignal::new(language::initial_lang());
-    provide_context(Language(lang));
-    Effect::new(move |_| http::set_language(lang.get().code()));
+    text::set_language(lang);
     lang
 }
 

@@ -1,19 +1,33 @@
 //! Texts that follow the language switch.
 //!
-//! Every shell provides its language signal as [`Language`]; pages read fixed
-//! texts through [`text`] and labels through [`label`].
+//! Every shell sets its language signal once ([`set_language`]); pages read
+//! fixed texts through [`text`] and labels through [`label`]. One signal per
+//! page, kept in a thread-local rather than a Leptos context: an app has one
+//! language, and the context lookup cost WASM for nothing.
 
 use leptos::prelude::*;
 
 use crate::ui::i18n::Lang;
 
-/// The app's language, shared through context by every shell.
-#[derive(Clone, Copy)]
-pub struct Language(pub RwSignal<Lang>);
+thread_local! {
+    static LANGUAGE: std::cell::Cell<Option<RwSignal<Lang>>> = const { std::cell::Cell::new(None) };
+}
 
-/// The current app's language signal.
+/// Makes `lang` the app's language signal.
+pub fn set_language(lang: RwSignal<Lang>) {
+    LANGUAGE.with(|l| l.set(Some(lang)));
+}
+
+/// The app's language signal (before a shell set one: a new one, in Chinese).
 pub fn language() -> RwSignal<Lang> {
-    expect_context::<Language>().0
+    LANGUAGE.with(|l| match l.get() {
+        Some(lang) => lang,
+        None => {
+            let lang = RwSignal::new(Lang::default());
+            l.set(Some(lang));
+            lang
+        }
+    })
 }
 
 /// A fixed text of the translation files that follows the language switch:

@@ -1,16 +1,47 @@
 //! Values read without failing the whole answer.
 
-use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// A value this build may not understand: `Known` when it reads as `T`,
 /// otherwise the JSON as sent (a newer clause, request type or decision shape
 /// from a newer server). Serialises either way to exactly the JSON it holds, so
 /// the server can pass stored JSON through unchanged.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Lenient<T> {
     Known(T),
     Other(serde_json::Value),
+}
+
+/// Read through `serde_json::Value`, not serde's untagged-enum buffering: the
+/// same result, and the portal's WASM links no second buffer type (KBs).
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde_json::Value::deserialize(deserializer).map(Lenient::from_value)
+    }
+}
+
+impl<T: DeserializeOwned> Lenient<T> {
+    /// `Known` if `value` reads as `T`, else `Other(value)`.
+    pub fn from_value(value: serde_json::Value) -> Lenient<T> {
+        match T::deserialize(&value) {
+            Ok(known) => Lenient::Known(known),
+            Err(_) => Lenient::Other(value),
+        }
+    }
+}
+
+/// `deserialize_with` for an optional lenient value: `null` or missing is
+/// `None`. Through the same `Value` path as [`Lenient`] itself, rather than a
+/// second copy of it inside serde's `Option` reader.
+pub fn optional<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    deserializer: D,
+) -> Result<Option<Lenient<T>>, D::Error> {
+    Ok(match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::Null => None,
+        value => Some(Lenient::from_value(value)),
+    })
 }
 
 impl<T> Lenient<T> {

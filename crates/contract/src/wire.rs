@@ -66,7 +66,7 @@ fn is_after_request(after: &str) -> bool {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Due {
     pub what: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::lenient::optional")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub at: Option<Lenient<Timestamp>>,
     #[serde(default = "after_request", skip_serializing_if = "is_after_request")]
