@@ -19,14 +19,14 @@ leptosfmt --check src
 step "Lints (native, all targets)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Lints (portal and engine for wasm32)"
-cargo clippy -p aftersales-portal -p aftersales-rules --lib --bins --target wasm32-unknown-unknown --locked -- -D warnings
+step "Lints (portal, engine and contract for wasm32)"
+cargo clippy -p aftersales-portal -p aftersales-rules -p aftersales-contract --lib --bins --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "Rust tests (engine, portal)"
 cargo test --workspace --exclude aftersales-server --locked
 
-step "Engine builds for wasm32 without CLI or test dependencies"
-cargo build -p aftersales-rules --lib --target wasm32-unknown-unknown --locked
+step "Engine and contract build for wasm32 without CLI or test dependencies"
+cargo build -p aftersales-rules -p aftersales-contract --lib --target wasm32-unknown-unknown --locked
 
 step "Server tests (black-box HTTP) on SQLite, then PostgreSQL"
 bash scripts/test-server.sh

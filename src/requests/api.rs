@@ -164,7 +164,6 @@ pub async fn send_feedback(
 mod tests {
     use super::*;
     use aftersales_rules::case::Order;
-    use aftersales_rules::RequestType;
 
     fn reply(status: u16, body: &str) -> Reply {
         Reply {

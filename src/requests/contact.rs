@@ -146,27 +146,14 @@ mod tests {
         );
     }
 
+    /// The contract's phone rule (tested there in every spelling), as the form's
+    /// problems.
     #[test]
     fn wrong_numbers_are_invalid_and_blank_is_required() {
         assert_eq!(normalise_phone(""), Err(Problem::Required));
         assert_eq!(normalise_phone("  - "), Err(Problem::Required));
-        for raw in [
-            "1380013800",       // 10 digits
-            "138001380001",     // 12 digits
-            "12800138000",      // 12x is not a mobile prefix
-            "23800138000",      // not starting with 1
-            "+86 1380013800",   // +86 with a digit missing
-            "+86 10 6552 9988", // a landline under +86
-            "+1234567",         // 7 digits
-            "+1234567890123456",
-            "+0123456789",
-            "+",
-            "0086",
-            "138OO138000",
-            "١٣٨٠٠١٣٨٠٠٠",
-        ] {
-            assert_eq!(normalise_phone(raw), Err(Problem::Invalid), "{raw}");
-        }
+        assert_eq!(normalise_phone("1380013800"), Err(Problem::Invalid));
+        assert_eq!(normalise_phone("+86 10 6552 9988"), Err(Problem::Invalid));
     }
 
     #[test]
