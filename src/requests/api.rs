@@ -6,7 +6,7 @@
 //! holds the outbox. `api_base` is where the API lives relative to the page
 //! (`"api/"`).
 
-use aftersales_contract::{ErrorBody, NewFeedback};
+use aftersales_contract::{ErrorBody, ErrorCode, FieldError, NewFeedback};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use web_sys::Blob;
@@ -17,23 +17,17 @@ const JSON_TIMEOUT_MS: u32 = 30_000;
 /// A 1600 px JPEG is well under 1 MB; this allows for a slow mobile link.
 const PHOTO_TIMEOUT_MS: u32 = 180_000;
 
-/// One field the server refused (`{"field": "contact.phone", "code": "invalid"}`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldProblem {
-    pub field: String,
-    pub code: String,
-}
-
 /// The API's error body (`{"error": {"code", "message", "fields"}}`) with its
 /// status. `message` is the server's text in the `Accept-Language` language.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     pub status: u16,
-    pub code: String,
+    pub code: ErrorCode,
     #[serde(default)]
     pub message: String,
+    /// The fields the server refused (`{"field": "contact.phone", "code": "invalid"}`).
     #[serde(default)]
-    pub fields: Vec<FieldProblem>,
+    pub fields: Vec<FieldError>,
 }
 
 impl Problem {
@@ -43,20 +37,13 @@ impl Problem {
         match serde_json::from_str::<ErrorBody>(&reply.body) {
             Ok(ErrorBody { error }) => Problem {
                 status: reply.status,
-                code: error.code.as_str().to_owned(),
+                code: error.code,
                 message: error.message,
-                fields: error
-                    .fields
-                    .into_iter()
-                    .map(|f| FieldProblem {
-                        field: f.field,
-                        code: f.code.as_str().to_owned(),
-                    })
-                    .collect(),
+                fields: error.fields,
             },
             Err(_) => Problem {
                 status: reply.status,
-                code: format!("http_{}", reply.status),
+                code: ErrorCode::Other(format!("http_{}", reply.status)),
                 message: String::new(),
                 fields: Vec::new(),
             },
@@ -163,6 +150,7 @@ pub async fn send_feedback(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aftersales_contract::FieldCode;
     use aftersales_rules::case::Order;
 
     fn reply(status: u16, body: &str) -> Reply {
@@ -180,16 +168,13 @@ mod tests {
             Problem::from_reply(&reply(422, body)),
             Problem {
                 status: 422,
-                code: "validation_failed".into(),
+                code: ErrorCode::ValidationFailed,
                 message: "请检查".into(),
-                fields: vec![FieldProblem {
-                    field: "contact.phone".into(),
-                    code: "invalid".into()
-                }],
+                fields: vec![FieldError::new("contact.phone", FieldCode::Invalid)],
             }
         );
         let proxy = Problem::from_reply(&reply(413, "<html>too big</html>"));
-        assert_eq!(proxy.code, "http_413");
+        assert_eq!(proxy.code, ErrorCode::Other("http_413".into()));
         assert!(proxy.fields.is_empty());
     }
 
@@ -209,7 +194,10 @@ mod tests {
         assert_eq!(ApiError::from_reply(&reply(503, "")), ApiError::Network);
         assert!(matches!(
             ApiError::from_reply(&reply(409, r#"{"error":{"code":"not_closed"}}"#)),
-            ApiError::Refused(Problem { code, .. }) if code == "not_closed"
+            ApiError::Refused(Problem {
+                code: ErrorCode::NotClosed,
+                ..
+            })
         ));
         assert_eq!(read::<Order>(Err(Unreachable)), Err(ApiError::Network));
         assert_eq!(

@@ -437,7 +437,10 @@ fn fix(id: String, known: RwSignal<Option<Known>>) -> impl IntoView {
         });
     };
     let status = problem.as_ref().map_or(0, |p| p.status);
-    let code = problem.as_ref().map(|p| p.code.clone()).unwrap_or_default();
+    let code = problem
+        .as_ref()
+        .map(|p| p.code.to_string())
+        .unwrap_or_default();
     view! {
         {summary(known)}
         <div

@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
+use aftersales_contract::ErrorCode;
 use aftersales_rules::Timestamp;
 
 use super::when::when;
@@ -560,7 +561,7 @@ fn survey(
                         }
                     });
                 }
-                Err(ApiError::Refused(p)) if p.code == "feedback_exists" => {
+                Err(ApiError::Refused(p)) if p.code == ErrorCode::FeedbackExists => {
                     storage::store(&survey_key(&id), "1");
                     hidden.try_set(true);
                 }

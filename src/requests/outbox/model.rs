@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 use web_sys::Blob;
 
+use aftersales_contract::ErrorCode;
+
 use crate::browser::http::{Reply, Unreachable};
 use crate::browser::idb::IdbError;
 use crate::requests::api::{FiledResponse, Problem, RequestStatus};
@@ -295,10 +297,10 @@ pub(super) fn photo_step(reply: Result<&Reply, Unreachable>) -> PhotoStep {
             let problem = Problem::from_reply(reply);
             // A retry after a lost answer can meet the 6-photo cap with its own
             // first copy counted: that photo is there.
-            if problem.code == "too_many_attachments" {
+            if problem.code == ErrorCode::TooManyAttachments {
                 PhotoStep::Done
             } else {
-                PhotoStep::Failed(problem.code)
+                PhotoStep::Failed(problem.code.to_string())
             }
         }
         status => PhotoStep::Retry {
@@ -628,7 +630,7 @@ mod tests {
             assert_eq!(e.state, OutboxState::NeedsFix, "{status}");
             let problem = e.problem.clone().unwrap();
             assert_eq!(problem.status, status);
-            assert_eq!(problem.code, "validation_failed");
+            assert_eq!(problem.code, ErrorCode::ValidationFailed);
             assert_eq!(problem.fields[0].field, "contact.phone");
             assert!(!e.has_work(), "never resent, never dropped");
             assert!(!e.finished());
