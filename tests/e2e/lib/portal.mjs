@@ -13,9 +13,19 @@ export async function title(page) {
   return heading(page).innerText();
 }
 
-/** The language the page is shown in ('zh-CN' or 'en'): the `lang` around its heading. */
+/**
+ * The portal's root element, which carries the portal's `lang` (a plain div: no
+ * role or name to find it by).
+ */
+export const portalRoot = (page) => page.locator('.asp').first();
+
+/**
+ * The language the page is shown in ('zh-CN' or 'en'): the portal root's `lang`.
+ * Not read around the heading: right after a click the old page's heading may
+ * already be detached, and a detached element has no `lang` above it.
+ */
 export async function shownLang(page) {
-  return portalLang(await heading(page).evaluate((h) => h.closest('[lang]')?.getAttribute('lang') ?? ''));
+  return portalLang((await portalRoot(page).getAttribute('lang')) ?? '');
 }
 
 /** Goes to `url` and waits until the page shows its heading. */
@@ -38,11 +48,6 @@ export async function openPage(browser, url, { clock, network, ...options } = {}
   return { page, context, errors };
 }
 
-/**
- * The portal's root element, which carries the portal's `lang` (a plain div: no
- * role or name to find it by).
- */
-export const portalRoot = (page) => page.locator('.asp').first();
 
 const REQUEST_KEYS = {
   cancel: 'cancel',
