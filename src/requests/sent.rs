@@ -323,6 +323,16 @@ fn received(
     }
 }
 
+/// Whole percent of an upload, 0–100. An integer, so the WASM links no float
+/// formatting (about 11 KB raw).
+fn percent_of(sent: f64, total: f64) -> u32 {
+    if total > 0.0 {
+        ((sent / total).clamp(0.0, 1.0) * 100.0 + 0.5) as u32
+    } else {
+        0
+    }
+}
+
 /// Each photo of the entry: thumbnail, state, progress while it uploads.
 fn photo_list(
     known: RwSignal<Option<Known>>,
@@ -351,19 +361,17 @@ fn photo_list(
                 let uploading = progress
                     .as_ref()
                     .filter(|p| p.photo == i && *state == PhotoState::Queued);
-                let (kind, label, fraction) = match (state, uploading) {
+                let (kind, label, percent) = match (state, uploading) {
                     (PhotoState::Queued, Some(p)) => {
-                        let f = if p.total > 0.0 { p.sent / p.total } else { 0.0 };
-                        ("uploading", format!("{}%", (f * 100.0).round()), Some(f))
+                        let percent = percent_of(p.sent, p.total);
+                        ("uploading", format!("{percent}%"), Some(percent))
                     }
-                    (PhotoState::Queued | PhotoState::Uploading { .. }, None) => (
-                        "queued",
-                        tr!(l, requests.photo_queued).to_owned(),
-                        Some(0.0),
-                    ),
+                    (PhotoState::Queued | PhotoState::Uploading { .. }, None) => {
+                        ("queued", tr!(l, requests.photo_queued).to_owned(), Some(0))
+                    }
                     (PhotoState::Uploading { sent, total }, Some(_)) => {
-                        let f = if *total > 0.0 { sent / total } else { 0.0 };
-                        ("uploading", format!("{}%", (f * 100.0).round()), Some(f))
+                        let percent = percent_of(*sent, *total);
+                        ("uploading", format!("{percent}%"), Some(percent))
                     }
                     (PhotoState::Done, _) => ("done", tr!(l, requests.photo_done).to_owned(), None),
                     (PhotoState::Failed { .. }, _) => {
@@ -381,10 +389,14 @@ fn photo_list(
                                     .into_any()
                             }
                         }}
-                        {fraction
-                            .map(|f| {
+                        {percent
+                            .map(|percent| {
                                 view! {
-                                    <progress max="1" value=f aria-label=alt.clone()></progress>
+                                    <progress
+                                        max="100"
+                                        value=percent
+                                        aria-label=alt.clone()
+                                    ></progress>
                                 }
                             })}
                         <span class="asp-thumb-state">{label}</span>
@@ -516,5 +528,19 @@ fn fix(id: String, known: RwSignal<Option<Known>>) -> impl IntoView {
                 {text(|l| tr!(l, requests.discard))}
             </button>
         </p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_of;
+
+    #[test]
+    fn upload_percent_is_whole_and_bounded() {
+        assert_eq!(percent_of(0.0, 0.0), 0);
+        assert_eq!(percent_of(1.0, 3.0), 33);
+        assert_eq!(percent_of(2.0, 3.0), 67);
+        assert_eq!(percent_of(5.0, 4.0), 100);
+        assert_eq!(percent_of(-1.0, 4.0), 0);
     }
 }

@@ -35,7 +35,7 @@ pub enum OutboxState {
 /// One photo of an entry. Stored entries hold only `Queued`, `Done` and
 /// `Failed`; `Uploading` is added to views while bytes go out.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(tag = "state", rename_all = "snake_case", try_from = "PhotoFields")]
 pub enum PhotoState {
     Queued,
     Uploading {
@@ -52,7 +52,7 @@ pub enum PhotoState {
 
 /// Why the last attempt did not get through; it will be retried.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "FailureFields")]
 pub enum Failure {
     /// No answer: offline, timeout, connection lost.
     Unreachable,
@@ -60,6 +60,55 @@ pub enum Failure {
     Status { status: u16 },
     /// A 2xx answer that was not the API's (a captive portal's page).
     Unreadable,
+}
+
+/// The stored form of [`PhotoState`], as read. The tagged enums are read
+/// through plain structs: serde's internally tagged reader buffers every value
+/// in a second type first, which costs the WASM KBs.
+#[derive(Deserialize)]
+pub(super) struct PhotoFields {
+    state: String,
+    #[serde(default)]
+    sent: Option<f64>,
+    #[serde(default)]
+    total: Option<f64>,
+    #[serde(default)]
+    code: Option<String>,
+}
+
+impl TryFrom<PhotoFields> for PhotoState {
+    type Error = &'static str;
+
+    fn try_from(f: PhotoFields) -> Result<Self, Self::Error> {
+        Ok(match (f.state.as_str(), f.sent, f.total, f.code) {
+            ("queued", ..) => PhotoState::Queued,
+            ("uploading", Some(sent), Some(total), _) => PhotoState::Uploading { sent, total },
+            ("done", ..) => PhotoState::Done,
+            ("failed", _, _, Some(code)) => PhotoState::Failed { code },
+            _ => return Err("not a photo state"),
+        })
+    }
+}
+
+/// The stored form of [`Failure`], as read.
+#[derive(Deserialize)]
+pub(super) struct FailureFields {
+    kind: String,
+    #[serde(default)]
+    status: Option<u16>,
+}
+
+impl TryFrom<FailureFields> for Failure {
+    type Error = &'static str;
+
+    fn try_from(f: FailureFields) -> Result<Self, Self::Error> {
+        Ok(match (f.kind.as_str(), f.status) {
+            ("unreachable", _) => Failure::Unreachable,
+            ("status", Some(status)) => Failure::Status { status },
+            ("unreadable", _) => Failure::Unreadable,
+            _ => return Err("not a failure"),
+        })
+    }
 }
 
 /// The request as the device stores it until the server confirmed it.
@@ -559,6 +608,51 @@ mod tests {
         assert!(e.ready(1_000.0, Urgency::Due));
         let stored: Entry = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
         assert_eq!(stored, e);
+    }
+
+    #[test]
+    fn photo_states_and_failures_keep_their_stored_json() {
+        let photos = [
+            (r#"{"state":"queued"}"#, PhotoState::Queued),
+            (
+                r#"{"state":"uploading","sent":5.0,"total":10.0}"#,
+                PhotoState::Uploading {
+                    sent: 5.0,
+                    total: 10.0,
+                },
+            ),
+            (r#"{"state":"done"}"#, PhotoState::Done),
+            (
+                r#"{"state":"failed","code":"unsupported_image"}"#,
+                PhotoState::Failed {
+                    code: "unsupported_image".into(),
+                },
+            ),
+        ];
+        for (json, state) in photos {
+            assert_eq!(serde_json::to_string(&state).unwrap(), json);
+            assert_eq!(serde_json::from_str::<PhotoState>(json).unwrap(), state);
+        }
+        let failures = [
+            (r#"{"kind":"unreachable"}"#, Failure::Unreachable),
+            (
+                r#"{"kind":"status","status":503}"#,
+                Failure::Status { status: 503 },
+            ),
+            (r#"{"kind":"unreadable"}"#, Failure::Unreadable),
+        ];
+        for (json, failure) in failures {
+            assert_eq!(serde_json::to_string(&failure).unwrap(), json);
+            assert_eq!(serde_json::from_str::<Failure>(json).unwrap(), failure);
+        }
+        for bad in [
+            r#"{"state":"failed"}"#,
+            r#"{"state":"lost"}"#,
+            r#"{"kind":"x"}"#,
+        ] {
+            assert!(serde_json::from_str::<PhotoState>(bad).is_err(), "{bad}");
+        }
+        assert!(serde_json::from_str::<Failure>(r#"{"kind":"status"}"#).is_err());
     }
 
     #[test]
