@@ -2,7 +2,8 @@
 # Builds the portal for release into dist/: the self-check (index.html, its JS, WASM,
 # CSS, policy.json, store.json, manifest.webmanifest, icons/) and the requests app
 # (requests.html and its own JS/WASM/CSS: filing, outbox, tracking; built into
-# dist-requests/ and merged into dist/), then writes sw.js, the service worker that
+# dist-requests/ and merged into dist/), paints the start page into index.html
+# (src/bin/aftersales-first-paint.rs), then writes sw.js, the service worker that
 # precaches both (scripts/gen-sw.mjs, again after the merge), prints the size of every
 # file raw / gzip / brotli and fails above the self-check's first-load budget
 # (scripts/bundle-size.sh; the requests app is loaded on demand, outside it).
@@ -41,6 +42,11 @@ cp dist-requests/index.html dist/requests.html
     cp "dist-requests/$f" "dist/$f"
   done
 rm -rf dist-requests
+# The start page painted into index.html at build time, in both languages, by the
+# same components as the live page (a native bin of the portal crate), so the first
+# page shows before the WASM arrives.
+echo "[build-portal] aftersales-first-paint dist (the start page into index.html)"
+cargo run -q --locked -p aftersales-portal --bin aftersales-first-paint -- dist
 # The service worker precaches both apps: written after the merge.
 node scripts/gen-sw.mjs dist
 

@@ -17,6 +17,10 @@
 /// The id of the element every app mounts into.
 pub const MOUNT_ID: &str = "aftersales-portal";
 
+/// Marks a page rendered into the host page at build time, one per language
+/// (`self_check::first_paint`); the page's inline script shows one of them.
+pub const FIRST_PAINT_ATTR: &str = "data-first-paint";
+
 /// The host page's configuration of an app.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Mount {
@@ -46,7 +50,9 @@ impl Mount {
     }
 
     /// The mount element, emptied of the host's fallback content (noscript text,
-    /// spinner), and its configuration; the service worker is registered here.
+    /// spinner) but for the first paint on show, which stays until the app is
+    /// ready ([`remove_first_paint`]), and its configuration; the service worker
+    /// is registered here.
     #[cfg(target_arch = "wasm32")]
     pub fn read() -> Option<(web_sys::HtmlElement, Mount)> {
         use wasm_bindgen::JsCast;
@@ -67,8 +73,32 @@ impl Mount {
         if let Some(worker) = &mount.service_worker {
             crate::browser::service_worker::register_service_worker(worker);
         }
-        root.set_inner_html("");
+        let mut child = root.first_child();
+        while let Some(node) = child {
+            child = node.next_sibling();
+            let shown_first_paint = node
+                .dyn_ref::<web_sys::Element>()
+                .is_some_and(|e| e.has_attribute(FIRST_PAINT_ATTR) && !e.has_attribute("hidden"));
+            if !shown_first_paint {
+                let _ = root.remove_child(&node);
+            }
+        }
         Some((root, mount))
+    }
+}
+
+/// Takes the first paint away once the app has rendered its own page. Called
+/// from an effect, in the same task as that render, so no frame shows neither
+/// or both (the stylesheet hides the app's root while a first paint is shown).
+#[cfg(target_arch = "wasm32")]
+pub fn remove_first_paint() {
+    let first_paint = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+        d.query_selector(&format!("#{MOUNT_ID} > [{FIRST_PAINT_ATTR}]"))
+            .ok()
+            .flatten()
+    });
+    if let Some(first_paint) = first_paint {
+        first_paint.remove();
     }
 }
 

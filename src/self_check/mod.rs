@@ -5,13 +5,17 @@
 //! - [`route`] the steps as URLs; [`flow`] which step comes next;
 //! - [`start`], [`order`] (look-up, demo orders, hand entry), [`questions`],
 //!   [`answer`] (the decision with its live countdown): one module per step;
-//! - [`demo`] the demo orders, relative to now.
+//! - [`demo`] the demo orders, relative to now;
+//! - `first_paint` (native only) the start page rendered into `index.html` at
+//!   build time, shown before the WASM arrives.
 //!
 //! Filing and tracking are the requests app's; the check in progress reaches it
 //! through [`crate::handover`].
 
 pub mod answer;
 pub mod demo;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod first_paint;
 pub mod flow;
 pub mod order;
 pub mod questions;
@@ -82,6 +86,14 @@ pub fn App(mount: Mount) -> impl IntoView {
         manage_document(lang, brand, |l| tr!(l, portal.title));
     }
     let mount = StoredValue::new(mount);
+    // The start page painted into index.html at build time stays until this
+    // app's own page is in.
+    #[cfg(target_arch = "wasm32")]
+    Effect::new(move |_| {
+        if brand_ready.get() && policy.with(Option::is_some) {
+            crate::browser::mount::remove_first_paint();
+        }
+    });
 
     view! {
         <div class="asp" lang=move || lang.get().code() style=move || brand.get().style()>
@@ -103,25 +115,32 @@ pub fn App(mount: Mount) -> impl IntoView {
                         Some(problem) => policy_problem(problem),
                         None => ().into_any(),
                     }}
-                    <footer class="asp-footer">
-                        <button
-                            type="button"
-                            class="asp-link-button"
-                            on:click=move |_| {
-                                storage::wipe_customer_data();
-                                if let Some(w) = web_sys::window() {
-                                    let _ = w.location().set_hash("#/");
-                                    let _ = w.location().reload();
-                                }
-                            }
-                        >
-                            {text_in(lang, |l| tr!(l, portal.forget_device))}
-                        </button>
-                    </footer>
+                    {footer(lang)}
                 }
                     .into_any()
             }}
         </div>
+    }
+}
+
+/// "Forget this device": wipes what the portal keeps and starts over.
+fn footer(lang: RwSignal<Lang>) -> impl IntoView {
+    view! {
+        <footer class="asp-footer">
+            <button
+                type="button"
+                class="asp-link-button"
+                on:click=move |_| {
+                    storage::wipe_customer_data();
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().set_hash("#/");
+                        let _ = w.location().reload();
+                    }
+                }
+            >
+                {text_in(lang, |l| tr!(l, portal.forget_device))}
+            </button>
+        </footer>
     }
 }
 

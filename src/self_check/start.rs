@@ -6,10 +6,9 @@ use aftersales_rules::RequestType;
 
 use crate::browser::router::Fragment;
 use crate::self_check::route::Route;
-use crate::self_check::Portal;
 use crate::ui::i18n::{self, Lang};
 use crate::ui::shell::PageTitle;
-use crate::ui::text::text;
+use crate::ui::text::{language, text};
 
 fn hint(l: Lang, r: RequestType) -> &'static str {
     match r {
@@ -21,10 +20,12 @@ fn hint(l: Lang, r: RequestType) -> &'static str {
     }
 }
 
+/// Needs no context: `index.html` carries this page rendered at build time
+/// (`self_check::first_paint`).
 #[component]
 pub fn StartPage() -> impl IntoView {
-    let portal = expect_context::<Portal>();
-    let l = move || portal.lang.get();
+    let lang = language();
+    let l = move || lang.get();
     view! {
         <PageTitle text=Signal::derive(text(|l| tr!(l, portal.start_title)).to_owned()) />
         <p class="asp-intro">{text(|l| tr!(l, portal.start_intro))}</p>

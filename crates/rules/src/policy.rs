@@ -461,7 +461,13 @@ impl<'a> Obj<'a> {
                         errors,
                         p,
                         format!(
-                            "unknown document {item} (expected one of {})",
+                            // The text as written, not `{item}`: printing a JSON
+                            // value links serde_json's writer into the WASM.
+                            "unknown document {} (expected one of {})",
+                            match item.as_str() {
+                                Some(text) => format!("\"{text}\""),
+                                None => "that is not a string".to_owned(),
+                            },
                             DocumentRequirement::ALL
                                 .iter()
                                 .map(|d| d.as_str())

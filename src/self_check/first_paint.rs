@@ -1,0 +1,131 @@
+//! The start page painted before the WASM arrives.
+//!
+//! `scripts/build-portal.sh` runs the native bin `aftersales-first-paint`, which
+//! writes into `dist/index.html`'s mount element the start page in each language,
+//! rendered by the same components as the live page ([`header`], [`StartPage`],
+//! the footer) from the same texts and the store file of the build, plus a small
+//! inline script that shows the customer's language (the rules of
+//! `browser::language`) before the first paint. On a deep link (`#/return…`) it
+//! shows the header only. The app then replaces it in one frame once it is ready
+//! (`browser::mount`), so nothing shifts.
+
+use leptos::prelude::*;
+
+use crate::browser::mount::FIRST_PAINT_ATTR;
+use crate::self_check::footer;
+use crate::self_check::start::StartPage;
+use crate::ui::brand::Brand;
+use crate::ui::i18n::Lang;
+use crate::ui::shell::header;
+use crate::ui::text::set_language;
+
+/// The start page in `lang`, as the live app renders it, in a hidden wrapper
+/// that the inline [`CHOOSER`] shows.
+pub fn page(lang: Lang, brand: &Brand) -> String {
+    Owner::new().with(|| {
+        let lang_signal = RwSignal::new(lang);
+        set_language(lang_signal);
+        let brand_signal = RwSignal::new(brand.clone());
+        let html = view! {
+            <div class="asp" lang=lang.code() style=brand.style()>
+                {header(lang_signal, brand_signal, "#/".to_owned(), "requests.html#/")}
+                <div class="asp-page">
+                    <StartPage />
+                </div>
+                {footer(lang_signal)}
+            </div>
+        }
+        .to_html();
+        // Tachys marks text boundaries for hydration; a plain page has none.
+        let html = html.replace("<!>", "");
+        format!(
+            "<div {FIRST_PAINT_ATTR}=\"{}\" hidden>{html}</div>",
+            lang.code()
+        )
+    })
+}
+
+/// Shows the first paint in the customer's language: the remembered choice
+/// (`aftersales:lang`), else the browser's first Chinese or English language,
+/// else Chinese, as `browser::language::initial_lang` decides; the other
+/// languages' pages are removed. Only the start route shows the page: a deep
+/// link shows the header until the app is ready. Sets `<html lang>` when the
+/// portal manages the document.
+pub const CHOOSER: &str = concat!(
+    "<script>(function(){",
+    "var r=document.getElementById('aftersales-portal'),n=navigator,s=null,l='zh-CN',t,i,p,v;",
+    "if(!r)return;",
+    "try{s=localStorage.getItem('aftersales:lang')}catch(e){}",
+    "t=[s].concat(n.languages||[],n.language||[]);",
+    "for(i=0;i<t.length;i++){p=String(t[i]||'').split(/[-_]/)[0].toLowerCase();",
+    "if(p==='zh')break;if(p==='en'){l='en';break}}",
+    "r.querySelectorAll('[data-first-paint]').forEach(function(e){",
+    "if(e.getAttribute('data-first-paint')===l)v=e;else e.remove()});",
+    "if(!v)return;",
+    "if(!/^#?\\/?$/.test(location.hash))v.querySelector('.asp-page').remove();",
+    "if(r.getAttribute('data-manage-document')==='true')document.documentElement.lang=l;",
+    "v.hidden=false})()</script>",
+);
+
+/// `index.html` with the first paint of every language and the [`CHOOSER`]
+/// after the mount element's `<noscript>`; `None` when the page has no mount
+/// element with a `<noscript>` or already has a first paint.
+pub fn into_index(index: &str, brand: &Brand) -> Option<String> {
+    if index.contains(FIRST_PAINT_ATTR) {
+        return None;
+    }
+    let mount = index
+        .find("id=aftersales-portal")
+        .or_else(|| index.find("id=\"aftersales-portal\""))?;
+    let at = mount + index[mount..].find("</noscript>")? + "</noscript>".len();
+    let pages: String = [Lang::Zh, Lang::En]
+        .into_iter()
+        .map(|l| page(l, brand))
+        .collect();
+    Some(format!("{}{pages}{CHOOSER}{}", &index[..at], &index[at..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INDEX: &str = r#"<body><main><div data-demo=true id=aftersales-portal><noscript>needs JavaScript</noscript></div></main></body>"#;
+
+    #[test]
+    fn the_start_page_is_painted_in_both_languages_with_its_five_links() {
+        let brand = Brand::parse(
+            r##"{"name": {"zh-CN": "示例家居", "en": "Example Home"}, "accent": "#0a58a8"}"##,
+        )
+        .unwrap();
+        let html = into_index(INDEX, &brand).unwrap();
+        assert!(html.starts_with(
+            "<body><main><div data-demo=true id=aftersales-portal><noscript>needs JavaScript</noscript><div data-first-paint=\"zh-CN\" hidden>"
+        ));
+        assert!(html.ends_with("})()</script></div></main></body>"));
+        for (lang, title, store, cancel) in [
+            ("zh-CN", "您需要什么帮助？", "示例家居", "取消订单"),
+            ("en", "What do you need?", "Example Home", "Cancel order"),
+        ] {
+            let start = html.find(&format!("data-first-paint=\"{lang}\"")).unwrap();
+            let page = &html[start..];
+            let page = &page[..page.find("</footer>").unwrap()];
+            assert!(
+                page.contains(&format!("<div lang=\"{lang}\" class=\"asp\"")),
+                "{page}"
+            );
+            assert!(page.contains(title), "{lang}: {page}");
+            assert!(page.contains(store), "{lang}: {page}");
+            assert!(page.contains(cancel), "{lang}: {page}");
+            for request in ["cancel", "return", "exchange", "repair", "complaint"] {
+                assert!(
+                    page.contains(&format!("data-request=\"{request}\"")),
+                    "{lang} {request}"
+                );
+            }
+            assert!(page.contains("--asp-accent:#0a58a8"), "{page}");
+            assert!(!page.contains("<!>"));
+        }
+        assert_eq!(into_index(&html, &brand), None, "painted once");
+        assert_eq!(into_index("<div id=other></div>", &brand), None);
+    }
+}

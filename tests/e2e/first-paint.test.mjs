@@ -1,0 +1,141 @@
+// The start page painted into index.html at build time (src/self_check/first_paint.rs):
+// it shows, in the customer's language, while the WASM is still on its way, and the
+// app takes over without moving anything. The WASM is held back by the test until
+// the painted page has been checked.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Backend } from './lib/backend.mjs';
+import { DESKTOP, PHONE, launch, newContext, shot, watch } from './lib/browser.mjs';
+import { chooseRequest, heading } from './lib/portal.mjs';
+import { text } from './lib/texts.mjs';
+
+let browser;
+let server;
+
+before(async () => {
+  server = await Backend.started();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.destroy();
+});
+
+/** Sums the page's layout shifts from its very first frame (as CLS counts them). */
+function recordLayoutShifts() {
+  window.__shifts = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (!entry.hadRecentInput) window.__shifts += entry.value;
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
+}
+
+/**
+ * A fresh page at `hash` whose WASM download waits until `release()` is called;
+ * `storage`: localStorage entries set before the page runs.
+ */
+async function openHeld({ locale, viewport = PHONE, hash = '', storage = {} }) {
+  const context = await newContext(browser, { locale, viewport });
+  await context.addInitScript(recordLayoutShifts);
+  await context.addInitScript((entries) => {
+    for (const [k, v] of Object.entries(entries)) localStorage.setItem(k, v);
+  }, storage);
+  const page = await context.newPage();
+  const errors = watch(page);
+  let release;
+  const released = new Promise((resolve) => (release = resolve));
+  await page.route(/_bg\.wasm$/, async (route) => {
+    await released;
+    await route.continue();
+  });
+  await page.goto(server.base + hash, { waitUntil: 'domcontentloaded' });
+  return { context, page, errors, release };
+}
+
+/** Where the heading and the five request links are on screen, and their texts. */
+async function layout(page) {
+  return page.evaluate(() => {
+    const visible = (e) => e.offsetParent !== null;
+    const box = (e) => {
+      const r = e.getBoundingClientRect();
+      return [r.x, r.y, r.width, r.height].map((n) => Math.round(n * 10) / 10);
+    };
+    const items = [...document.querySelectorAll('h1, h2, a.asp-choice, .asp-footer button')].filter(visible);
+    return items.map((e) => ({ text: e.innerText, box: box(e) }));
+  });
+}
+
+const firstPaint = (page) => page.locator('[data-first-paint]');
+
+describe('the first page paints before the WASM arrives', () => {
+  for (const [locale, viewport, name] of [
+    ['zh-CN', PHONE, 'phone'],
+    ['en-US', DESKTOP, 'desktop'],
+  ]) {
+    test(`${locale} at ${name} width: the start page in the customer's language, then the app without a shift`, async () => {
+      const { context, page, errors, release } = await openHeld({ locale, viewport });
+      try {
+        // Only the customer's language is left in the page, shown before any WASM.
+        await assert.doesNotReject(firstPaint(page).waitFor({ state: 'visible' }));
+        assert.equal(await firstPaint(page).count(), 1);
+        assert.equal(await firstPaint(page).getAttribute('data-first-paint'), locale === 'en-US' ? 'en' : 'zh-CN');
+        assert.equal(await page.locator('html').getAttribute('lang'), locale === 'en-US' ? 'en' : 'zh-CN');
+        assert.equal(await heading(page).innerText(), text(locale, 'portal.start_title'));
+        const links = page.getByRole('link', { name: text(locale, 'decision.request.cancel') });
+        assert.equal(await links.count(), 1);
+        // The app's own root waits hidden.
+        assert.equal(await page.locator('#aftersales-portal > .asp').last().isVisible(), false);
+        const before = await layout(page);
+        assert.equal(before.filter((e) => e.text).length >= 8, true, JSON.stringify(before));
+        await shot(page, `first-paint-${name}-${locale}`);
+
+        release();
+        await firstPaint(page).waitFor({ state: 'detached' });
+        await heading(page).waitFor();
+        const afterTakeOver = await layout(page);
+        assert.deepEqual(afterTakeOver, before, 'the live page sits exactly where the painted one was');
+        assert.equal(await page.evaluate(() => window.__shifts), 0);
+
+        // The live page works: a request link leads on.
+        await chooseRequest(page, 'return');
+        await page.waitForURL(/#\/return$/);
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  test('a remembered language choice wins over the browser language', async () => {
+    const { context, page, release } = await openHeld({ locale: 'zh-CN', storage: { 'aftersales:lang': 'en' } });
+    try {
+      await firstPaint(page).waitFor({ state: 'visible' });
+      assert.equal(await firstPaint(page).getAttribute('data-first-paint'), 'en');
+      assert.equal(await heading(page).innerText(), text('en', 'portal.start_title'));
+      release();
+      await firstPaint(page).waitFor({ state: 'detached' });
+      assert.equal(await heading(page).innerText(), text('en', 'portal.start_title'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a deep link shows the header only, then its own page', async () => {
+    const { context, page, errors, release } = await openHeld({ locale: 'en-US', hash: '#/return' });
+    try {
+      await firstPaint(page).waitFor({ state: 'visible' });
+      assert.equal(await page.getByRole('heading', { level: 1 }).isVisible(), true);
+      assert.equal(await heading(page).count(), 0, 'no start page on a deep link');
+      release();
+      await firstPaint(page).waitFor({ state: 'detached' });
+      await heading(page).waitFor();
+      assert.notEqual(await heading(page).innerText(), text('en', 'portal.start_title'));
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
