@@ -51,7 +51,7 @@ impl Mount {
 
     /// The mount element, emptied of the host's fallback content (noscript text,
     /// spinner) but for the first paint on show, which stays until the app is
-    /// ready ([`remove_first_paint`]), and its configuration; the service worker
+    /// ready ([`ready`]), and its configuration; the service worker
     /// is registered here.
     #[cfg(target_arch = "wasm32")]
     pub fn read() -> Option<(web_sys::HtmlElement, Mount)> {
@@ -87,12 +87,17 @@ impl Mount {
     }
 }
 
-/// Takes the first paint away once the app has rendered its own page. Called
-/// from an effect, in the same task as that render, so no frame shows neither
-/// or both (the stylesheet hides the app's root while a first paint is shown).
+/// Marks the app ready once it has rendered its own page: takes the first
+/// paint away and sets the user-timing mark [`READY_MARK`] (the "slow phone"
+/// figure of `scripts/lighthouse.sh`). Called from an effect, in the same task
+/// as that render, so no frame shows neither page or both (the stylesheet hides
+/// the app's root while a first paint is shown).
 #[cfg(target_arch = "wasm32")]
-pub fn remove_first_paint() {
-    let first_paint = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+pub fn ready() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let first_paint = window.document().and_then(|d| {
         d.query_selector(&format!("#{MOUNT_ID} > [{FIRST_PAINT_ATTR}]"))
             .ok()
             .flatten()
@@ -100,7 +105,13 @@ pub fn remove_first_paint() {
     if let Some(first_paint) = first_paint {
         first_paint.remove();
     }
+    if let Some(performance) = window.performance() {
+        let _ = performance.mark(READY_MARK);
+    }
 }
+
+/// The user-timing mark of [`ready`].
+pub const READY_MARK: &str = "aftersales:ready";
 
 /// Starts an app: reads its mount and renders `app` into it, for the page's
 /// lifetime.

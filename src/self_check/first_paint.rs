@@ -71,7 +71,8 @@ pub const CHOOSER: &str = concat!(
 /// after the mount element's `<noscript>`; `None` when the page has no mount
 /// element with a `<noscript>` or already has a first paint.
 pub fn into_index(index: &str, brand: &Brand) -> Option<String> {
-    if index.contains(FIRST_PAINT_ATTR) {
+    // The attribute as this writes it (the inlined stylesheet names it too).
+    if index.contains(&format!("<div {FIRST_PAINT_ATTR}=")) {
         return None;
     }
     let mount = index
@@ -89,7 +90,7 @@ pub fn into_index(index: &str, brand: &Brand) -> Option<String> {
 mod tests {
     use super::*;
 
-    const INDEX: &str = r#"<body><main><div data-demo=true id=aftersales-portal><noscript>needs JavaScript</noscript></div></main></body>"#;
+    const INDEX: &str = r#"<style>[data-first-paint]:not([hidden]) ~ .asp{display:none}</style><body><main><div data-demo=true id=aftersales-portal><noscript>needs JavaScript</noscript></div></main></body>"#;
 
     #[test]
     fn the_start_page_is_painted_in_both_languages_with_its_five_links() {
@@ -99,7 +100,7 @@ mod tests {
         .unwrap();
         let html = into_index(INDEX, &brand).unwrap();
         assert!(html.starts_with(
-            "<body><main><div data-demo=true id=aftersales-portal><noscript>needs JavaScript</noscript><div data-first-paint=\"zh-CN\" hidden>"
+            "<style>[data-first-paint]:not([hidden]) ~ .asp{display:none}</style><body><main><div data-demo=true id=aftersales-portal><noscript>needs JavaScript</noscript><div data-first-paint=\"zh-CN\" hidden>"
         ));
         assert!(html.ends_with("})()</script></div></main></body>"));
         for (lang, title, store, cancel) in [

@@ -91,7 +91,7 @@ pub fn App(mount: Mount) -> impl IntoView {
     #[cfg(target_arch = "wasm32")]
     Effect::new(move |_| {
         if brand_ready.get() && policy.with(Option::is_some) {
-            crate::browser::mount::remove_first_paint();
+            crate::browser::mount::ready();
         }
     });
 
