@@ -247,8 +247,6 @@ fn tracked(
         .zip(tracking.request_type.known())
         .map(|(d, kind)| (d.outcome, d.clause, *kind));
     let due = tracking.due.clone();
-    // The zone's name for "store time (Asia/Shanghai, UTC+8)".
-    let zone = ctx.policy().map(|p| p.time_zone.name().to_owned());
     let offset = due
         .iter()
         .find_map(|d| d.at.as_ref()?.known().copied())
@@ -340,15 +338,19 @@ fn tracked(
             if ahead.is_empty() {
                 return None;
             }
-            let note = zone
-                .clone()
+            let note = ctx
+                .policy()
                 .zip(offset)
-                .map(|(zone, offset)| i18n::store_time(l, &zone, &format::utc_offset(offset)));
+                .map(|(policy, offset)| {
+                    i18n::store_time(l, policy.time_zone.name(), &format::utc_offset(offset))
+                });
             let items = ahead
                 .into_iter()
                 .enumerate()
                 .map(|(i, (what, at))| {
                     let class = if i == 0 { "asp-due asp-due-next" } else { "asp-due" };
+                    // "Store time (Asia/Shanghai, UTC+8)": read here, so the note appears
+                    // when the policy arrives after the tracking answer.
                     view! {
                         <li class=class data-what=what.clone() data-at=at.to_string()>
                             {due_sentence(l, &what, &when(at, now, l))}
