@@ -11,7 +11,10 @@
 # (requests.html, the aftersales-requests JS/WASM and the CSS only it links) is
 # loaded when the customer files a request or opens "My requests" (and precached in
 # the background): "(on demand)". Both are listed and totalled, but outside the
-# budget. A .css file is first load if index.html names it. At most
+# budget. A .css file is first load if index.html names it. zones.json (the time-zone
+# table as data) is fetched only when policy.json names a zone the portal does not
+# know built in (BUILTIN in crates/rules/src/zone/mod.rs): then it is first load,
+# otherwise "(if the zone is not built in)", outside the budget. At most
 # 180,000 bytes brotli. Above it the script exits 1 (scripts/build-portal.sh, and so
 # CI, fails). Env PORTAL_BUDGET_BROTLI=N sets another budget; =off only reports.
 # brotli is required while the budget is enforced (scripts/setup-tools.sh installs it).
@@ -34,6 +37,14 @@ fi
 # 141237 -> 141,237
 group() { local n="$1" out=""; while (( ${#n} > 3 )); do out=",${n: -3}$out"; n="${n:0:${#n}-3}"; done; echo "$n$out"; }
 
+# The store's zone, and whether the portal resolves it without zones.json.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+zone="$(sed -n 's/.*"time_zone"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "$DIR/policy.json" 2>/dev/null | head -n1)"
+zone_builtin=0
+if [[ -n "$zone" ]] && grep -qF "(\"$zone\", \"" "$ROOT/crates/rules/src/zone/mod.rs" 2>/dev/null; then
+  zone_builtin=1
+fi
+
 printf '%-48s %10s %10s %10s\n' "file" "raw" "gzip" "brotli"
 total_raw=0 total_gz=0 total_br=0 first_br=0 demand_br=0
 while IFS= read -r -d '' f; do
@@ -45,6 +56,8 @@ while IFS= read -r -d '' f; do
   mark=""
   if [[ "$rel" == icons/*.png ]]; then
     mark=" (after load)"
+  elif [[ "$rel" == zones.json ]] && (( zone_builtin )); then
+    mark=" (if the zone is not built in)"
   elif [[ "$rel" == requests.html || "$rel" == aftersales-requests-* ]] ||
     { [[ "$rel" == *.css ]] && ! grep -qF "$rel" "$DIR/index.html" 2>/dev/null; }; then
     mark=" (on demand)"

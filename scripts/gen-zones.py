@@ -7,6 +7,11 @@ is all an after-sales window needs and costs a few KB of WASM instead of the
 ~400 KB of a full tz database. Run after a tzdata update:
 
     python3 scripts/gen-zones.py /usr/share/zoneinfo > crates/rules/src/zone/table.rs
+
+then write the same table as data for the portal (public/zones.json, fetched only
+when the policy's zone is not one of the few built in):
+
+    UPDATE_ZONES_JSON=1 cargo test -p aftersales-rules zones_json
 """
 import os
 import sys

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use aftersales_rules::zone::Zone;
 use aftersales_rules::Policy;
 
 use crate::browser::http::{self, FetchError};
@@ -27,14 +28,50 @@ impl Loaded {
     }
 }
 
-/// Fetches `policy.json` and validates it with the engine.
+/// Fetches `policy.json` and validates it with the engine. The store's time zone
+/// is resolved without the zone table when it is one of the few built in
+/// (`Zone::builtin`); for any other, the table is fetched as data (`zones.json`
+/// beside the policy), so the first load carries no table.
 pub async fn load_policy(url: String) -> Loaded {
-    match http::fetch_text(&url).await {
-        Err(e) => Loaded::Failed(e),
-        Ok(text) => match Policy::from_json(&text) {
-            Ok(p) => Loaded::Ready(Arc::new(p)),
-            Err(errors) => Loaded::Invalid(errors.0.iter().map(ToString::to_string).collect()),
+    let text = match http::fetch_text(&url).await {
+        Ok(text) => text,
+        Err(e) => return Loaded::Failed(e),
+    };
+    let errors = match Policy::from_json_with_zones(&text, &Zone::builtin) {
+        Ok(p) => return Loaded::Ready(Arc::new(p)),
+        Err(errors) if !errors.0.iter().any(|e| e.path == "time_zone") => errors,
+        Err(_) => match http::fetch_text(&zones_url(&url)).await {
+            Err(e) => return Loaded::Failed(e),
+            Ok(table) => {
+                let table = zone_table(&table);
+                let zones = |name: &str| {
+                    let rule = table.as_ref()?.get(name)?.as_str()?;
+                    Zone::with_rule(name, rule)
+                };
+                match Policy::from_json_with_zones(&text, &zones) {
+                    Ok(p) => return Loaded::Ready(Arc::new(p)),
+                    Err(errors) => errors,
+                }
+            }
         },
+    };
+    Loaded::Invalid(errors.0.iter().map(ToString::to_string).collect())
+}
+
+/// `zones.json` beside the policy file.
+fn zones_url(policy_url: &str) -> String {
+    let base = policy_url.split(['?', '#']).next().unwrap_or_default();
+    match base.rfind('/') {
+        Some(slash) => format!("{}zones.json", &base[..=slash]),
+        None => "zones.json".to_owned(),
+    }
+}
+
+/// The zone table as data, `{"Europe/Berlin": "CET-1CEST,M3.5.0,M10.5.0/3", …}`.
+fn zone_table(text: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    match serde_json::from_str(text) {
+        Ok(serde_json::Value::Object(map)) => Some(map),
+        _ => None,
     }
 }
 
@@ -81,5 +118,38 @@ pub fn policy_problem(loaded: Loaded) -> AnyView {
             }
             .into_any()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_zone_table_sits_beside_the_policy() {
+        assert_eq!(zones_url("policy.json"), "zones.json");
+        assert_eq!(
+            zones_url("/shop/after-sales/policy.json?v=3"),
+            "/shop/after-sales/zones.json"
+        );
+        assert_eq!(
+            zones_url("https://cdn.example.com/p/policy.json"),
+            "https://cdn.example.com/p/zones.json"
+        );
+    }
+
+    #[test]
+    fn a_zone_outside_the_builtin_ones_is_read_from_the_table_as_data() {
+        let mut json: serde_json::Value =
+            serde_json::from_str(aftersales_rules::policy::DEFAULT_POLICY_JSON).unwrap();
+        json["time_zone"] = "Europe/Berlin".into();
+        let text = json.to_string();
+        let errors = Policy::from_json_with_zones(&text, &Zone::builtin).unwrap_err();
+        assert!(errors.0.iter().all(|e| e.path == "time_zone"), "{errors}");
+        let table = zone_table(&Zone::table_json()).unwrap();
+        let zones = |name: &str| Zone::with_rule(name, table.get(name)?.as_str()?);
+        let policy = Policy::from_json_with_zones(&text, &zones).unwrap();
+        assert_eq!(policy.time_zone, Zone::named("Europe/Berlin").unwrap());
+        assert_eq!(zone_table("[]"), None);
     }
 }

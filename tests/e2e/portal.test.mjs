@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertAccessible } from './lib/axe.mjs';
 import { Backend } from './lib/backend.mjs';
-import { DESKTOP, PHONE, launch, newContext, shot } from './lib/browser.mjs';
+import { DESKTOP, PHONE, launch, newContext, shot, watch } from './lib/browser.mjs';
 import {
   answer,
   answerAll,
@@ -232,6 +232,47 @@ for (const [locale, w] of Object.entries(WORDS)) {
 }
 
 describe('self-check behaviour', () => {
+  test('a store in a zone outside the built-in ones: the zone table is fetched as data and deadlines are in that zone', async () => {
+    const context = await newContext(browser, { locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      const errors = watch(page);
+      await page.clock.install({ time: NOW });
+      const zoneRequests = [];
+      page.on('request', (r) => r.url().endsWith('/zones.json') && zoneRequests.push(r.url()));
+      await page.route(/\/policy\.json$/, async (route) => {
+        const response = await route.fetch();
+        const policy = await response.json();
+        policy.time_zone = 'Europe/Berlin';
+        await route.fulfill({ response, json: policy });
+      });
+      await gotoRoute(page, server.base);
+      await chooseDemo(page, 'cancel', 'SO-24001');
+      const d = await readDecision(page);
+      assert.equal(d.clause, 'cancel.free');
+      // Tue 24 Nov, 05:00 in Shanghai is Mon 23 Nov, 22:00 in Berlin.
+      assertFact(d.facts, ['Free cancellation until', 'Mon 23 Nov 2026, 22:00']);
+      assert.equal(zoneRequests.length, 1, 'zones.json is fetched once');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the store's own zone needs no zone table", async () => {
+    const context = await newContext(browser, { locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      const zoneRequests = [];
+      page.on('request', (r) => r.url().endsWith('/zones.json') && zoneRequests.push(r.url()));
+      await gotoRoute(page, server.base + '#/cancel');
+      await openDemoOrders(page);
+      assert.deepEqual(zoneRequests, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a countdown that runs out while the page is open changes the answer', async () => {
     const { page, context, errors } = await open('en-US');
     try {

@@ -249,7 +249,18 @@ impl Policy {
     }
 
     /// Parses and validates a policy file; reports every problem at once.
+    /// `time_zone` is looked up in the whole zone table ([`Zone::named`]).
     pub fn from_json(text: &str) -> Result<Policy, PolicyErrors> {
+        Policy::from_json_with_zones(text, &Zone::named)
+    }
+
+    /// [`Policy::from_json`] with the zone table given by the caller: the
+    /// portal resolves [`Zone::builtin`] zones, and the rest from the table
+    /// as data (`public/zones.json`), so its first load links no table.
+    pub fn from_json_with_zones(
+        text: &str,
+        zones: &dyn Fn(&str) -> Option<Zone>,
+    ) -> Result<Policy, PolicyErrors> {
         let value: Value = serde_json::from_str(text).map_err(|e| {
             PolicyErrors(vec![PolicyError {
                 path: String::new(),
@@ -257,7 +268,7 @@ impl Policy {
             }])
         })?;
         let mut errors = Vec::new();
-        let policy = read_policy(&value, &mut errors);
+        let policy = read_policy(&value, zones, &mut errors);
         match policy {
             Some(mut p) if errors.is_empty() => {
                 p.version = content_hash(text);
@@ -673,7 +684,11 @@ fn read_procedure(
     })
 }
 
-fn read_policy(value: &Value, errors: &mut Vec<PolicyError>) -> Option<Policy> {
+fn read_policy(
+    value: &Value,
+    zones: &dyn Fn(&str) -> Option<Zone>,
+    errors: &mut Vec<PolicyError>,
+) -> Option<Policy> {
     let mut root = Obj::new(Some(value), String::new(), errors);
     root.map?;
 
@@ -688,7 +703,7 @@ fn read_policy(value: &Value, errors: &mut Vec<PolicyError>) -> Option<Policy> {
 
     let time_zone = match root.string("time_zone", errors) {
         Some(name) => {
-            let z = Zone::named(name);
+            let z = zones(name);
             if z.is_none() {
                 err(
                     errors,

@@ -42,6 +42,19 @@ enum DayRule {
     MonthWeekDay(u8, u8, u8),
 }
 
+/// Zones whose rule is known without the table: the store's own region and UTC.
+/// A build that resolves zones with [`Zone::builtin`] alone (the portal's first
+/// load) links none of the table; other zones come from the table as data
+/// ([`Zone::table_json`], `public/zones.json`).
+const BUILTIN: &[(&str, &str)] = &[
+    ("Asia/Hong_Kong", "HKT-8"),
+    ("Asia/Macau", "CST-8"),
+    ("Asia/Shanghai", "CST-8"),
+    ("Asia/Taipei", "CST-8"),
+    ("Etc/UTC", "UTC0"),
+    ("UTC", "UTC0"),
+];
+
 impl Zone {
     /// Looks up an IANA zone name (`Asia/Shanghai`, `Europe/Berlin`, `UTC`, …).
     pub fn named(name: &str) -> Option<Zone> {
@@ -49,6 +62,17 @@ impl Zone {
             .binary_search_by(|(zone, _)| (*zone).cmp(name))
             .ok()?;
         let rule = table::RULES.get(usize::from(table::ZONES[index].1))?;
+        Zone::with_rule(name, rule)
+    }
+
+    /// One of the few zones known without the table (see `BUILTIN`), else `None`.
+    pub fn builtin(name: &str) -> Option<Zone> {
+        let (_, rule) = BUILTIN.iter().find(|(zone, _)| *zone == name)?;
+        Zone::with_rule(name, rule)
+    }
+
+    /// The zone `name` with the POSIX TZ `rule` (as in the table's JSON).
+    pub fn with_rule(name: &str, rule: &str) -> Option<Zone> {
         let mut zone = Zone::from_posix(rule)?;
         zone.name = name.to_owned();
         Some(zone)
@@ -57,6 +81,20 @@ impl Zone {
     /// Every zone name the engine knows, sorted.
     pub fn names() -> impl Iterator<Item = &'static str> {
         table::ZONES.iter().map(|(name, _)| *name)
+    }
+
+    /// The whole table as JSON, `{"Africa/Abidjan": "GMT0", …}`: the content of
+    /// `public/zones.json`, which a build without the table fetches when the
+    /// policy names a zone [`Zone::builtin`] does not know.
+    pub fn table_json() -> String {
+        let map: serde_json::Map<String, serde_json::Value> = table::ZONES
+            .iter()
+            .filter_map(|(name, rule)| {
+                let rule = table::RULES.get(usize::from(*rule))?;
+                Some(((*name).to_owned(), serde_json::Value::from(*rule)))
+            })
+            .collect();
+        serde_json::to_string_pretty(&map).unwrap_or_default() + "\n"
     }
 
     pub fn name(&self) -> &str {
@@ -321,6 +359,39 @@ mod tests {
 
     fn ts(s: &str) -> Timestamp {
         Timestamp::parse(s).unwrap()
+    }
+
+    #[test]
+    fn builtin_zones_are_the_tables() {
+        for (name, _) in BUILTIN {
+            assert_eq!(Zone::builtin(name), Zone::named(name), "{name}");
+        }
+        assert_eq!(Zone::builtin("Europe/Berlin"), None);
+    }
+
+    /// `public/zones.json` is the table as data; `UPDATE_ZONES_JSON=1 cargo test
+    /// -p aftersales-rules zones_json` rewrites it after `scripts/gen-zones.py`.
+    #[test]
+    fn zones_json_is_the_table() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../public/zones.json");
+        let json = Zone::table_json();
+        if std::env::var_os("UPDATE_ZONES_JSON").is_some() {
+            std::fs::write(path, &json).unwrap();
+        }
+        let file = std::fs::read_to_string(path).unwrap();
+        assert!(
+            file == json,
+            "public/zones.json is stale: rerun with UPDATE_ZONES_JSON=1"
+        );
+        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&file).unwrap();
+        assert_eq!(map.len(), Zone::names().count());
+        for (name, rule) in &map {
+            assert_eq!(
+                Zone::with_rule(name, rule.as_str().unwrap()),
+                Zone::named(name),
+                "{name}"
+            );
+        }
     }
 
     #[test]
