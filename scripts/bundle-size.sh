@@ -15,13 +15,14 @@
 # table as data) is fetched only when policy.json names a zone the portal does not
 # know built in (BUILTIN in crates/rules/src/zone/mod.rs): then it is first load,
 # otherwise "(if the zone is not built in)", outside the budget. At most
-# 180,000 bytes brotli. Above it the script exits 1 (scripts/build-portal.sh, and so
+# 175,000 bytes brotli (the figure reached, on the way to 120,000: lowered as cuts
+# land, never raised). Above it the script exits 1 (scripts/build-portal.sh, and so
 # CI, fails). Env PORTAL_BUDGET_BROTLI=N sets another budget; =off only reports.
 # brotli is required while the budget is enforced (scripts/setup-tools.sh installs it).
 set -euo pipefail
 
 DIR="${1:-dist}"
-BUDGET="${PORTAL_BUDGET_BROTLI:-180000}"
+BUDGET="${PORTAL_BUDGET_BROTLI:-175000}"
 [[ -d "$DIR" ]] || { echo "bundle-size: no directory $DIR" >&2; exit 1; }
 if [[ "$BUDGET" != "off" && ! "$BUDGET" =~ ^[0-9]+$ ]]; then
   echo "bundle-size: PORTAL_BUDGET_BROTLI must be a number of bytes or 'off', not '$BUDGET'" >&2
