@@ -3,25 +3,14 @@
 // app takes over without moving anything. The WASM is held back by the test until
 // the painted page has been checked.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Backend } from './lib/backend.mjs';
-import { DESKTOP, PHONE, launch, newContext, shot, watch } from './lib/browser.mjs';
+import { DESKTOP, PHONE, newContext, shot, watch } from './lib/browser.mjs';
 import { chooseRequest, heading } from './lib/portal.mjs';
+import { serverAndBrowser } from './lib/suite.mjs';
 import { text } from './lib/texts.mjs';
 
-let browser;
-let server;
-
-before(async () => {
-  server = await Backend.started();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.destroy();
-});
+const env = serverAndBrowser();
 
 /** Sums the page's layout shifts from its very first frame (as CLS counts them). */
 function recordLayoutShifts() {
@@ -38,7 +27,7 @@ function recordLayoutShifts() {
  * `storage`: localStorage entries set before the page runs.
  */
 async function openHeld({ locale, viewport = PHONE, hash = '', storage = {} }) {
-  const context = await newContext(browser, { locale, viewport });
+  const context = await newContext(env.browser, { locale, viewport });
   await context.addInitScript(recordLayoutShifts);
   await context.addInitScript((entries) => {
     for (const [k, v] of Object.entries(entries)) localStorage.setItem(k, v);
@@ -51,7 +40,7 @@ async function openHeld({ locale, viewport = PHONE, hash = '', storage = {} }) {
     await released;
     await route.continue();
   });
-  await page.goto(server.base + hash, { waitUntil: 'domcontentloaded' });
+  await page.goto(env.server.base + hash, { waitUntil: 'domcontentloaded' });
   return { context, page, errors, release };
 }
 

@@ -6,11 +6,11 @@
 // The page's clock starts at a fixed instant so that the portal's demo orders,
 // placed relative to "now", give deterministic deadlines, fees and countdowns.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertAccessible } from './lib/axe.mjs';
 import { Backend } from './lib/backend.mjs';
-import { DESKTOP, PHONE, launch, newContext, shot, watch } from './lib/browser.mjs';
+import { DESKTOP, PHONE, newContext, shot, watch } from './lib/browser.mjs';
 import {
   answer,
   answerAll,
@@ -28,27 +28,17 @@ import {
   readDecision,
   title,
 } from './lib/portal.mjs';
+import { serverAndBrowser } from './lib/suite.mjs';
 import { text } from './lib/texts.mjs';
 
 // Sunday 22 Nov 2026, 10:00 in the store's zone (Asia/Shanghai).
 const NOW = new Date('2026-11-22T10:00:00+08:00');
 
-let browser;
-let server;
-
-before(async () => {
-  server = await Backend.started();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.destroy();
-});
+const env = serverAndBrowser();
 
 /** A fresh phone context (own storage) with the browser language and the clock set. */
 function open(locale, { hash = '', ...options } = {}) {
-  return openPage(browser, server.base + hash, { locale, clock: NOW, ...options });
+  return openPage(env.browser, env.server.base + hash, { locale, clock: NOW, ...options });
 }
 
 const WORDS = {
@@ -188,7 +178,7 @@ for (const [locale, w] of Object.entries(WORDS)) {
         assert.equal(d.clause, 'repair.warranty');
         assert.equal(d.headline, w.warranty);
 
-        await gotoRoute(page, `${server.base}#/`);
+        await gotoRoute(page, `${env.server.base}#/`);
         await chooseDemo(page, 'complaint', 'SO-24001');
         await page.waitForURL(/#\/complaint\/about$/);
         await answer(page, 'service'); // about the service
@@ -233,7 +223,7 @@ for (const [locale, w] of Object.entries(WORDS)) {
 
 describe('self-check behaviour', () => {
   test('a store in a zone outside the built-in ones: the zone table is fetched as data and deadlines are in that zone', async () => {
-    const context = await newContext(browser, { locale: 'en-US' });
+    const context = await newContext(env.browser, { locale: 'en-US' });
     const page = await context.newPage();
     try {
       const errors = watch(page);
@@ -246,7 +236,7 @@ describe('self-check behaviour', () => {
         policy.time_zone = 'Europe/Berlin';
         await route.fulfill({ response, json: policy });
       });
-      await gotoRoute(page, server.base);
+      await gotoRoute(page, env.server.base);
       await chooseDemo(page, 'cancel', 'SO-24001');
       const d = await readDecision(page);
       assert.equal(d.clause, 'cancel.free');
@@ -260,12 +250,12 @@ describe('self-check behaviour', () => {
   });
 
   test("the store's own zone needs no zone table", async () => {
-    const context = await newContext(browser, { locale: 'en-US' });
+    const context = await newContext(env.browser, { locale: 'en-US' });
     const page = await context.newPage();
     try {
       const zoneRequests = [];
       page.on('request', (r) => r.url().endsWith('/zones.json') && zoneRequests.push(r.url()));
-      await gotoRoute(page, server.base + '#/cancel');
+      await gotoRoute(page, env.server.base + '#/cancel');
       await openDemoOrders(page);
       assert.deepEqual(zoneRequests, []);
     } finally {
@@ -403,10 +393,10 @@ describe('self-check behaviour', () => {
         assert.ok(width <= 320, `${where}: page is ${width}px wide`);
       };
       await fits('start');
-      await gotoRoute(page, `${server.base}#/return/manual`);
+      await gotoRoute(page, `${env.server.base}#/return/manual`);
       await page.getByLabel('Ordered on', { exact: true }).waitFor();
       await fits('hand entry');
-      await gotoRoute(page, `${server.base}#/`);
+      await gotoRoute(page, `${env.server.base}#/`);
       await chooseDemo(page, 'return', 'SO-24003');
       await answer(page, 'other');
       await fits('question');
@@ -439,7 +429,7 @@ describe('self-check behaviour', () => {
 
   test('after one visit the self-check works with no network', async () => {
     const own = await Backend.started();
-    const context = await newContext(browser, { locale: 'en-US', viewport: PHONE, serviceWorkers: 'allow' });
+    const context = await newContext(env.browser, { locale: 'en-US', viewport: PHONE, serviceWorkers: 'allow' });
     try {
       // The real clock here: fake timers would also hold back the service worker's
       // start-up, and the demo order's free cancellation is open at any time.
