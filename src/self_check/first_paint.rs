@@ -16,7 +16,7 @@ use crate::self_check::footer;
 use crate::self_check::start::StartPage;
 use crate::ui::brand::Brand;
 use crate::ui::i18n::Lang;
-use crate::ui::shell::header;
+use crate::ui::shell::{header, PAGE_TITLE_ID};
 use crate::ui::text::set_language;
 
 /// The start page in `lang`, as the live app renders it, in a hidden wrapper
@@ -36,8 +36,12 @@ pub fn page(lang: Lang, brand: &Brand) -> String {
             </div>
         }
         .to_html();
-        // Tachys marks text boundaries for hydration; a plain page has none.
-        let html = html.replace("<!>", "");
+        // Tachys marks text boundaries for hydration; a plain page has none. The
+        // pages of both languages share the document with the live app, which
+        // owns the ids (the page title's focus target).
+        let html = html
+            .replace("<!>", "")
+            .replace(&format!(" id=\"{PAGE_TITLE_ID}\""), "");
         format!(
             "<div {FIRST_PAINT_ATTR}=\"{}\" hidden>{html}</div>",
             lang.code()
@@ -47,24 +51,31 @@ pub fn page(lang: Lang, brand: &Brand) -> String {
 
 /// Shows the first paint in the customer's language: the remembered choice
 /// (`aftersales:lang`), else the browser's first Chinese or English language,
-/// else Chinese, as `browser::language::initial_lang` decides; the other
-/// languages' pages are removed. Only the start route shows the page: a deep
-/// link shows the header until the app is ready. Sets `<html lang>` when the
-/// portal manages the document.
+/// else Chinese, as `browser::language::initial_lang` decides. The painted
+/// language switch works before the WASM: it shows the other page and remembers
+/// the choice where the app will read it. Only the start route shows the page:
+/// a deep link shows the header until the app is ready. Sets `<html lang>` when
+/// the portal manages the document.
 pub const CHOOSER: &str = concat!(
     "<script>(function(){",
-    "var r=document.getElementById('aftersales-portal'),n=navigator,s=null,l='zh-CN',t,i,p,v;",
+    "var r=document.getElementById('aftersales-portal'),n=navigator,s=null,l='zh-CN',t,i,p,",
+    "pages={},deep=!/^#?\\/?$/.test(location.hash),manage;",
     "if(!r)return;",
+    "manage=r.getAttribute('data-manage-document')==='true';",
     "try{s=localStorage.getItem('aftersales:lang')}catch(e){}",
     "t=[s].concat(n.languages||[],n.language||[]);",
     "for(i=0;i<t.length;i++){p=String(t[i]||'').split(/[-_]/)[0].toLowerCase();",
     "if(p==='zh')break;if(p==='en'){l='en';break}}",
+    "function show(x){var k;if(!pages[x])return;",
+    "for(k in pages)pages[k].hidden=k!==x;",
+    "l=x;if(manage)document.documentElement.lang=x}",
     "r.querySelectorAll('[data-first-paint]').forEach(function(e){",
-    "if(e.getAttribute('data-first-paint')===l)v=e;else e.remove()});",
-    "if(!v)return;",
-    "if(!/^#?\\/?$/.test(location.hash))v.querySelector('.asp-page').remove();",
-    "if(r.getAttribute('data-manage-document')==='true')document.documentElement.lang=l;",
-    "v.hidden=false})()</script>",
+    "var b=e.querySelector('.asp-lang');",
+    "pages[e.getAttribute('data-first-paint')]=e;",
+    "if(deep)e.querySelector('.asp-page').remove();",
+    "if(b)b.addEventListener('click',function(){var o=l==='en'?'zh-CN':'en';",
+    "try{localStorage.setItem('aftersales:lang',o)}catch(x){}show(o)})});",
+    "show(l)})()</script>",
 );
 
 /// `index.html` with the first paint of every language and the [`CHOOSER`]
@@ -125,6 +136,7 @@ mod tests {
             }
             assert!(page.contains("--asp-accent:#0a58a8"), "{page}");
             assert!(!page.contains("<!>"));
+            assert!(!page.contains(" id="), "ids belong to the live app: {page}");
         }
         assert_eq!(into_index(&html, &brand), None, "painted once");
         assert_eq!(into_index("<div id=other></div>", &brand), None);

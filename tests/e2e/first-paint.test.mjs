@@ -57,7 +57,8 @@ async function layout(page) {
   });
 }
 
-const firstPaint = (page) => page.locator('[data-first-paint]');
+/** The painted page on show (the other language's waits hidden). */
+const firstPaint = (page) => page.locator('[data-first-paint]:not([hidden])');
 
 describe('the first page paints before the WASM arrives', () => {
   for (const [locale, viewport, name] of [
@@ -67,7 +68,7 @@ describe('the first page paints before the WASM arrives', () => {
     test(`${locale} at ${name} width: the start page in the customer's language, then the app without a shift`, async () => {
       const { context, page, errors, release } = await openHeld({ locale, viewport });
       try {
-        // Only the customer's language is left in the page, shown before any WASM.
+        // The customer's language is shown before any WASM.
         await assert.doesNotReject(firstPaint(page).waitFor({ state: 'visible' }));
         assert.equal(await firstPaint(page).count(), 1);
         assert.equal(await firstPaint(page).getAttribute('data-first-paint'), locale === 'en-US' ? 'en' : 'zh-CN');
@@ -82,7 +83,7 @@ describe('the first page paints before the WASM arrives', () => {
         await shot(page, `first-paint-${name}-${locale}`);
 
         release();
-        await firstPaint(page).waitFor({ state: 'detached' });
+        await page.locator('[data-first-paint]').first().waitFor({ state: 'detached' });
         await heading(page).waitFor();
         const afterTakeOver = await layout(page);
         assert.deepEqual(afterTakeOver, before, 'the live page sits exactly where the painted one was');
@@ -105,8 +106,28 @@ describe('the first page paints before the WASM arrives', () => {
       assert.equal(await firstPaint(page).getAttribute('data-first-paint'), 'en');
       assert.equal(await heading(page).innerText(), text('en', 'portal.start_title'));
       release();
-      await firstPaint(page).waitFor({ state: 'detached' });
+      await page.locator('[data-first-paint]').first().waitFor({ state: 'detached' });
       assert.equal(await heading(page).innerText(), text('en', 'portal.start_title'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the painted language switch works before the WASM, and the app keeps the choice', async () => {
+    const { context, page, errors, release } = await openHeld({ locale: 'zh-CN' });
+    try {
+      await firstPaint(page).waitFor({ state: 'visible' });
+      assert.equal(await firstPaint(page).getAttribute('data-first-paint'), 'zh-CN');
+      await firstPaint(page).getByRole('button', { name: /English/ }).click();
+      assert.equal(await firstPaint(page).getAttribute('data-first-paint'), 'en');
+      assert.equal(await heading(page).innerText(), text('en', 'portal.start_title'));
+      assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+      assert.equal(await page.evaluate(() => localStorage.getItem('aftersales:lang')), 'en');
+      release();
+      await page.locator('[data-first-paint]').first().waitFor({ state: 'detached' });
+      assert.equal(await page.locator('.asp').first().getAttribute('lang'), 'en');
+      assert.equal(await heading(page).innerText(), text('en', 'portal.start_title'));
+      assert.deepEqual(errors, []);
     } finally {
       await context.close();
     }
@@ -119,7 +140,7 @@ describe('the first page paints before the WASM arrives', () => {
       assert.equal(await page.getByRole('heading', { level: 1 }).isVisible(), true);
       assert.equal(await heading(page).count(), 0, 'no start page on a deep link');
       release();
-      await firstPaint(page).waitFor({ state: 'detached' });
+      await page.locator('[data-first-paint]').first().waitFor({ state: 'detached' });
       await heading(page).waitFor();
       assert.notEqual(await heading(page).innerText(), text('en', 'portal.start_title'));
       assert.deepEqual(errors, []);

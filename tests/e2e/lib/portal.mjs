@@ -14,10 +14,11 @@ export async function title(page) {
 }
 
 /**
- * The portal's root element, which carries the portal's `lang` (a plain div: no
- * role or name to find it by).
+ * The portal's root element on show, which carries the portal's `lang` (a plain
+ * div: no role or name to find it by). Visible only: before the app takes over,
+ * the start page painted in the other language waits hidden in the page.
  */
-export const portalRoot = (page) => page.locator('.asp').first();
+export const portalRoot = (page) => page.locator('.asp:visible').first();
 
 /**
  * The language the page is shown in ('zh-CN' or 'en'): the portal root's `lang`.
