@@ -27,4 +27,6 @@ pub fn remember(lang: Lang) {
     storage::store(LANG_KEY, lang.code());
 }
 
-const LANG_KEY: &str = "lang";
+/// The storage key of the remembered choice (under `storage::STORAGE_PREFIX`);
+/// the start page painted into `index.html` reads and writes it too.
+pub const LANG_KEY: &str = "lang";

@@ -11,7 +11,9 @@
 
 use leptos::prelude::*;
 
-use crate::browser::mount::FIRST_PAINT_ATTR;
+use crate::browser::language::LANG_KEY;
+use crate::browser::mount::{FIRST_PAINT_ATTR, MOUNT_ID};
+use crate::browser::storage::STORAGE_PREFIX;
 use crate::self_check::footer;
 use crate::self_check::start::StartPage;
 use crate::ui::brand::Brand;
@@ -20,7 +22,7 @@ use crate::ui::shell::{header, PAGE_TITLE_ID};
 use crate::ui::text::set_language;
 
 /// The start page in `lang`, as the live app renders it, in a hidden wrapper
-/// that the inline [`CHOOSER`] shows.
+/// that the inline [`chooser`] shows.
 pub fn page(lang: Lang, brand: &Brand) -> String {
     Owner::new().with(|| {
         let lang_signal = RwSignal::new(lang);
@@ -56,29 +58,39 @@ pub fn page(lang: Lang, brand: &Brand) -> String {
 /// the choice where the app will read it. Only the start route shows the page:
 /// a deep link shows the header until the app is ready. Sets `<html lang>` when
 /// the portal manages the document.
-pub const CHOOSER: &str = concat!(
+///
+/// The mount id, the attribute and the storage key are the Rust constants
+/// (`@MOUNT`, `@ATTR`, `@LANG_KEY` below), so the script cannot drift from the app.
+pub fn chooser() -> String {
+    CHOOSER_TEMPLATE
+        .replace("@MOUNT", MOUNT_ID)
+        .replace("@ATTR", FIRST_PAINT_ATTR)
+        .replace("@LANG_KEY", &format!("{STORAGE_PREFIX}{LANG_KEY}"))
+}
+
+const CHOOSER_TEMPLATE: &str = concat!(
     "<script>(function(){",
-    "var r=document.getElementById('aftersales-portal'),n=navigator,s=null,l='zh-CN',t,i,p,",
+    "var r=document.getElementById('@MOUNT'),n=navigator,s=null,l='zh-CN',t,i,p,",
     "pages={},deep=!/^#?\\/?$/.test(location.hash),manage;",
     "if(!r)return;",
     "manage=r.getAttribute('data-manage-document')==='true';",
-    "try{s=localStorage.getItem('aftersales:lang')}catch(e){}",
+    "try{s=localStorage.getItem('@LANG_KEY')}catch(e){}",
     "t=[s].concat(n.languages||[],n.language||[]);",
     "for(i=0;i<t.length;i++){p=String(t[i]||'').split(/[-_]/)[0].toLowerCase();",
     "if(p==='zh')break;if(p==='en'){l='en';break}}",
     "function show(x){var k;if(!pages[x])return;",
     "for(k in pages)pages[k].hidden=k!==x;",
     "l=x;if(manage)document.documentElement.lang=x}",
-    "r.querySelectorAll('[data-first-paint]').forEach(function(e){",
+    "r.querySelectorAll('[@ATTR]').forEach(function(e){",
     "var b=e.querySelector('.asp-lang');",
-    "pages[e.getAttribute('data-first-paint')]=e;",
+    "pages[e.getAttribute('@ATTR')]=e;",
     "if(deep)e.querySelector('.asp-page').remove();",
     "if(b)b.addEventListener('click',function(){var o=l==='en'?'zh-CN':'en';",
-    "try{localStorage.setItem('aftersales:lang',o)}catch(x){}show(o)})});",
+    "try{localStorage.setItem('@LANG_KEY',o)}catch(x){}show(o)})});",
     "show(l)})()</script>",
 );
 
-/// `index.html` with the first paint of every language and the [`CHOOSER`]
+/// `index.html` with the first paint of every language and the [`chooser`]
 /// after the mount element's `<noscript>`; `None` when the page has no mount
 /// element with a `<noscript>` or already has a first paint.
 pub fn into_index(index: &str, brand: &Brand) -> Option<String> {
@@ -87,14 +99,19 @@ pub fn into_index(index: &str, brand: &Brand) -> Option<String> {
         return None;
     }
     let mount = index
-        .find("id=aftersales-portal")
-        .or_else(|| index.find("id=\"aftersales-portal\""))?;
+        .find(&format!("id={MOUNT_ID}"))
+        .or_else(|| index.find(&format!("id=\"{MOUNT_ID}\"")))?;
     let at = mount + index[mount..].find("</noscript>")? + "</noscript>".len();
     let pages: String = [Lang::Zh, Lang::En]
         .into_iter()
         .map(|l| page(l, brand))
         .collect();
-    Some(format!("{}{pages}{CHOOSER}{}", &index[..at], &index[at..]))
+    Some(format!(
+        "{}{pages}{}{}",
+        &index[..at],
+        chooser(),
+        &index[at..]
+    ))
 }
 
 #[cfg(test)]
@@ -138,6 +155,15 @@ mod tests {
             assert!(!page.contains("<!>"));
             assert!(!page.contains(" id="), "ids belong to the live app: {page}");
         }
+        let script = chooser();
+        for name in [
+            "'aftersales-portal'",
+            "'aftersales:lang'",
+            "'[data-first-paint]'",
+        ] {
+            assert!(script.contains(name), "{name} in {script}");
+        }
+        assert!(!script.contains('@'), "{script}");
         assert_eq!(into_index(&html, &brand), None, "painted once");
         assert_eq!(into_index("<div id=other></div>", &brand), None);
     }

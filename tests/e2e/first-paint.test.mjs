@@ -57,6 +57,9 @@ async function layout(page) {
   });
 }
 
+/** Resolves once the app has taken over: no painted page is left. */
+const tookOver = (page) => page.locator('[data-first-paint]').first().waitFor({ state: 'detached' });
+
 /** The painted page on show (the other language's waits hidden). */
 const firstPaint = (page) => page.locator('[data-first-paint]:not([hidden])');
 
@@ -83,7 +86,7 @@ describe('the first page paints before the WASM arrives', () => {
         await shot(page, `first-paint-${name}-${locale}`);
 
         release();
-        await page.locator('[data-first-paint]').first().waitFor({ state: 'detached' });
+        await tookOver(page);
         await heading(page).waitFor();
         const afterTakeOver = await layout(page);
         assert.deepEqual(afterTakeOver, before, 'the live page sits exactly where the painted one was');
@@ -106,7 +109,7 @@ describe('the first page paints before the WASM arrives', () => {
       assert.equal(await firstPaint(page).getAttribute('data-first-paint'), 'en');
       assert.equal(await heading(page).innerText(), text('en', 'portal.start_title'));
       release();
-      await page.locator('[data-first-paint]').first().waitFor({ state: 'detached' });
+      await tookOver(page);
       assert.equal(await heading(page).innerText(), text('en', 'portal.start_title'));
     } finally {
       await context.close();
@@ -124,7 +127,7 @@ describe('the first page paints before the WASM arrives', () => {
       assert.equal(await page.locator('html').getAttribute('lang'), 'en');
       assert.equal(await page.evaluate(() => localStorage.getItem('aftersales:lang')), 'en');
       release();
-      await page.locator('[data-first-paint]').first().waitFor({ state: 'detached' });
+      await tookOver(page);
       assert.equal(await page.locator('.asp').first().getAttribute('lang'), 'en');
       assert.equal(await heading(page).innerText(), text('en', 'portal.start_title'));
       assert.deepEqual(errors, []);
@@ -140,7 +143,7 @@ describe('the first page paints before the WASM arrives', () => {
       assert.equal(await page.getByRole('heading', { level: 1 }).isVisible(), true);
       assert.equal(await heading(page).count(), 0, 'no start page on a deep link');
       release();
-      await page.locator('[data-first-paint]').first().waitFor({ state: 'detached' });
+      await tookOver(page);
       await heading(page).waitFor();
       assert.notEqual(await heading(page).innerText(), text('en', 'portal.start_title'));
       assert.deepEqual(errors, []);
