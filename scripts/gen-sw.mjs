@@ -20,6 +20,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TEMPLATE = path.join(ROOT, 'public', 'sw.js');
 const MARKER = /^const BUILD = \{ id: 'dev', files: \[\] \};.*$/m;
 const OUTPUT = 'sw.js';
+// The embedding scripts are for a store's page and for the portal inside its frame,
+// where no service worker runs: never part of the offline shell.
+const NOT_SHELL = new Set([OUTPUT, 'embed.js', 'embed-frame.js']);
 
 const dir = path.resolve(process.argv[2] ?? process.env.TRUNK_STAGING_DIR ?? path.join(ROOT, 'dist'));
 
@@ -35,7 +38,7 @@ async function files(d) {
   return out.sort();
 }
 
-const shell = (await files(dir)).filter((f) => f !== OUTPUT);
+const shell = (await files(dir)).filter((f) => !NOT_SHELL.has(f));
 if (!shell.includes('index.html')) {
   console.error(`gen-sw: no index.html in ${dir}`);
   process.exit(1);

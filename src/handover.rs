@@ -198,9 +198,31 @@ pub fn load_draft() -> Option<Draft> {
     storage::load_session(DRAFT_KEY).and_then(|json| serde_json::from_str(&json).ok())
 }
 
+/// The check in progress for a link into the requests app where the browser
+/// keeps nothing for this tab (a store's frame with third-party data blocked):
+/// `?draft=…` for the link's fragment, else nothing. Only in the frame's own
+/// address; never sent to a server (a fragment).
+pub fn draft_in_link(draft: &Draft) -> String {
+    if storage::session_works() {
+        return String::new();
+    }
+    serde_json::to_string(draft)
+        .map(|json| format!("?draft={}", crate::browser::router::encode(&json)))
+        .unwrap_or_default()
+}
+
+/// The check handed over in a link's fragment ([`draft_in_link`]).
+pub fn draft_from_link(fragment: &str) -> Option<Draft> {
+    let (_, query) = crate::browser::router::split_fragment(fragment);
+    serde_json::from_str(&crate::browser::router::query_param(query, "draft")?).ok()
+}
+
 /// Keeps the check in progress for this tab.
 pub fn save_draft(draft: &Draft) {
-    if let Ok(json) = serde_json::to_string(draft) {
+    // Nothing begun, nothing kept (a wiped device stays wiped).
+    if *draft == Draft::default() {
+        storage::remove_session(DRAFT_KEY);
+    } else if let Ok(json) = serde_json::to_string(draft) {
         storage::store_session(DRAFT_KEY, &json);
     }
 }

@@ -4,8 +4,12 @@
 use crate::browser::storage;
 use crate::ui::i18n::Lang;
 
-/// The language remembered from last time, else the browser's, else Chinese.
-pub fn initial_lang() -> Lang {
+/// The host page's language (`data-lang`), else the one remembered from last
+/// time, else the browser's, else Chinese.
+pub fn initial_lang(host: Option<Lang>) -> Lang {
+    if let Some(lang) = host {
+        return lang;
+    }
     if let Some(lang) = storage::load(LANG_KEY).as_deref().and_then(Lang::from_tag) {
         return lang;
     }

@@ -4,6 +4,7 @@
 //! a sandboxed frame, no IndexedDB, no Web Locks, no service workers).
 
 pub mod clock;
+pub mod embed;
 pub mod events;
 pub mod http;
 pub mod idb;

@@ -12,7 +12,18 @@
 //! - `data-manage-document="true"`: the app owns the page and may set `<html lang>`
 //!   and the title;
 //! - `data-self-check`: the self-check's page, for links back to it from the
-//!   requests app (default `index.html`).
+//!   requests app (default `index.html`); `data-requests`: the requests app's
+//!   page (default `requests.html`);
+//! - `data-lang` (`zh-CN`, `en`): the language the host page wants, over the
+//!   customer's remembered choice; `data-accent` (`#rrggbb`): the accent colour
+//!   over the store file's; `data-order`: an order number to prefill.
+//!
+//! A page opened with `?embed=1` (the frame of `embed.js`, `browser::embed`) is
+//! embedded: its query's `lang`, `accent` and `order` count as those attributes,
+//! no service worker is registered, and links between the apps keep the query.
+
+use crate::browser::router::{encode, query_param};
+use crate::ui::i18n::Lang;
 
 /// The id of the element every app mounts into.
 pub const MOUNT_ID: &str = "aftersales-portal";
@@ -32,6 +43,12 @@ pub struct Mount {
     pub service_worker: Option<String>,
     pub manage_document: bool,
     pub self_check: String,
+    pub requests: String,
+    /// Inside a store's page, in the frame of `embed.js` (`?embed=1`).
+    pub embedded: bool,
+    pub lang: Option<Lang>,
+    pub accent: Option<String>,
+    pub order: Option<String>,
 }
 
 impl Mount {
@@ -46,7 +63,49 @@ impl Mount {
             service_worker: attr("data-service-worker"),
             manage_document: attr("data-manage-document").as_deref() == Some("true"),
             self_check: attr("data-self-check").unwrap_or_else(|| "index.html".to_owned()),
+            requests: attr("data-requests").unwrap_or_else(|| "requests.html".to_owned()),
+            embedded: false,
+            lang: attr("data-lang").as_deref().and_then(Lang::from_tag),
+            accent: attr("data-accent"),
+            order: attr("data-order"),
         }
+    }
+
+    /// The configuration of a page whose query (`location.search`) is `query`:
+    /// with `embed=1` its `lang`, `accent` and `order` count over the attributes
+    /// (and nothing else may come from a URL), and the links to the other app
+    /// carry `embed`, `lang` and `accent` on.
+    pub fn from_page(attr: impl Fn(&str) -> Option<String>, query: &str) -> Mount {
+        let mut mount = Mount::from_attributes(attr);
+        let query = query.strip_prefix('?').unwrap_or(query);
+        if query_param(query, "embed").as_deref() != Some("1") {
+            return mount;
+        }
+        mount.embedded = true;
+        mount.service_worker = None;
+        if let Some(lang) = query_param(query, "lang")
+            .as_deref()
+            .and_then(Lang::from_tag)
+        {
+            mount.lang = Some(lang);
+        }
+        mount.accent = query_param(query, "accent").or(mount.accent);
+        mount.order = query_param(query, "order").or(mount.order);
+        let mut carried = "?embed=1".to_owned();
+        if let Some(lang) = mount.lang {
+            carried.push_str(&format!("&lang={}", lang.code()));
+        }
+        if let Some(accent) = query_param(query, "accent") {
+            carried.push_str(&format!("&accent={}", encode(&accent)));
+        }
+        mount.self_check.push_str(&carried);
+        mount.requests.push_str(&carried);
+        mount
+    }
+
+    /// A page of the requests app: `requests.html#/file/return`.
+    pub fn requests_page(&self, fragment: &str) -> String {
+        format!("{}{fragment}", self.requests)
     }
 
     /// The mount element, emptied of the host's fallback content (noscript text,
@@ -65,13 +124,24 @@ impl Mount {
             web_sys::console::error_1(&format!("aftersales portal: no element #{MOUNT_ID}").into());
             return None;
         };
-        let mount = Mount::from_attributes(|name| {
-            root.get_attribute(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        });
+        let query = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default();
+        let mount = Mount::from_page(
+            |name| {
+                root.get_attribute(name)
+                    .map(|v| v.trim().to_owned())
+                    .filter(|v| !v.is_empty())
+            },
+            &query,
+        );
         if let Some(worker) = &mount.service_worker {
             crate::browser::service_worker::register_service_worker(worker);
+        }
+        if mount.embedded {
+            // The stylesheet leaves the store's page its own header.
+            let _ = root.set_attribute("data-embed", "");
+            crate::browser::embed::load_frame_script();
         }
         let mut child = root.first_child();
         while let Some(node) = child {
@@ -108,6 +178,7 @@ pub fn ready() {
     if let Some(performance) = window.performance() {
         let _ = performance.mark(READY_MARK);
     }
+    crate::browser::embed::emit(&crate::browser::embed::HostEvent::Ready);
 }
 
 /// The user-timing mark of [`ready`].
@@ -124,6 +195,11 @@ pub fn start<V: leptos::IntoView + 'static>(app: impl Fn(Mount) -> V + 'static) 
     let Some((root, mount)) = Mount::read() else {
         return;
     };
+    crate::browser::embed::on_host_request(
+        "aftersales-reset",
+        "src",
+        Box::new(|src| crate::browser::embed::reset_to(&src)),
+    );
     leptos::mount::mount_to(root, move || app(mount.clone())).forget();
 }
 
@@ -147,5 +223,52 @@ mod tests {
         assert_eq!(set.api_base.as_deref(), Some("/shop/api/"));
         assert!(set.demo);
         assert!(!set.manage_document, "only \"true\" turns it on");
+    }
+
+    #[test]
+    fn an_embedded_page_takes_language_accent_and_order_from_its_query_only() {
+        let attrs = |name: &str| match name {
+            "data-service-worker" => Some("sw.js".into()),
+            "data-lang" => Some("zh-CN".into()),
+            "data-order" => Some("SO-1".into()),
+            _ => None,
+        };
+        let plain = Mount::from_page(attrs, "?lang=en&api-base=https://evil.example/");
+        assert!(!plain.embedded);
+        assert_eq!(
+            plain.lang,
+            Some(Lang::Zh),
+            "a query counts only when embedded"
+        );
+        assert_eq!(plain.service_worker.as_deref(), Some("sw.js"));
+        assert_eq!(plain.requests_page("#/"), "requests.html#/");
+
+        let framed = Mount::from_page(
+            attrs,
+            "?embed=1&lang=en&accent=%23ffd700&order=SO%2024003&api-base=https://evil.example/&policy-url=x",
+        );
+        assert!(framed.embedded);
+        assert_eq!(framed.lang, Some(Lang::En));
+        assert_eq!(framed.accent.as_deref(), Some("#ffd700"));
+        assert_eq!(framed.order.as_deref(), Some("SO 24003"));
+        assert_eq!(
+            framed.service_worker, None,
+            "no service worker in a store's page"
+        );
+        assert_eq!(framed.api_base, None);
+        assert_eq!(framed.policy_url, "policy.json");
+        assert_eq!(
+            framed.requests_page("#/file/return"),
+            "requests.html?embed=1&lang=en&accent=%23ffd700#/file/return"
+        );
+        assert_eq!(
+            framed.self_check,
+            "index.html?embed=1&lang=en&accent=%23ffd700"
+        );
+
+        let unknown_lang = Mount::from_page(|_| None, "embed=1&lang=fr");
+        assert!(unknown_lang.embedded);
+        assert_eq!(unknown_lang.lang, None);
+        assert_eq!(unknown_lang.requests, "requests.html?embed=1");
     }
 }

@@ -28,6 +28,14 @@ fn set(storage: Option<web_sys::Storage>, key: &str, value: &str) {
     }
 }
 
+/// Whether this tab can keep anything (not in a frame whose browser blocks
+/// third-party data).
+pub fn session_works() -> bool {
+    let probe = format!("{STORAGE_PREFIX}probe");
+    session_storage()
+        .is_some_and(|s| s.set_item(&probe, "1").is_ok() && s.remove_item(&probe).is_ok())
+}
+
 /// Reads a value kept for this tab only (the self-check in progress).
 pub fn load_session(key: &str) -> Option<String> {
     get(session_storage(), key)
@@ -35,6 +43,12 @@ pub fn load_session(key: &str) -> Option<String> {
 
 pub fn store_session(key: &str, value: &str) {
     set(session_storage(), key, value)
+}
+
+pub fn remove_session(key: &str) {
+    if let Some(s) = session_storage() {
+        let _ = s.remove_item(&format!("{STORAGE_PREFIX}{key}"));
+    }
 }
 
 /// Forgets everything the portal keeps about the customer on this device: every

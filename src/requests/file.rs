@@ -29,9 +29,16 @@ use crate::ui::text::{label, text};
 const NAME: InputKind = InputKind("text", "text", "name");
 const FREE_TEXT: InputKind = InputKind("text", "text", "off");
 
-/// The self-check in progress, as the self-check keeps it for this tab.
+/// The self-check in progress, as the self-check keeps it for this tab, or
+/// hands it over in the link where the browser keeps nothing for the tab.
 fn load_draft() -> Option<Draft> {
-    handover::load_draft().filter(|d| d.order.is_some())
+    let in_link = || {
+        let hash = web_sys::window()?.location().hash().ok()?;
+        handover::draft_from_link(&hash)
+    };
+    handover::load_draft()
+        .or_else(in_link)
+        .filter(|d| d.order.is_some())
 }
 
 #[component]
@@ -142,6 +149,14 @@ fn file_body(kind: RequestType, draft: Option<Draft>, policy: Arc<Policy>) -> An
         server_fields: Vec::new(),
         submit_label: |l| tr!(l, requests.submit),
     };
+    // Where the browser keeps nothing for the portal, the request is sent
+    // while the page is open; the customer is told before submitting.
+    let no_device_store = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        if !outbox::device_store_works().await {
+            no_device_store.try_set(true);
+        }
+    });
     let submit: Submit = Rc::new(move |values: FormValues| {
         let (draft, policy) = (draft.clone(), policy.clone());
         Box::pin(async move {
@@ -161,15 +176,23 @@ fn file_body(kind: RequestType, draft: Option<Draft>, policy: Arc<Policy>) -> An
                 facts: case.facts,
                 documents: case.documents,
             };
-            let id = outbox::submit(NewRequest {
+            let request = NewRequest {
                 filed_at,
                 case: filing,
                 decision,
                 contact: values.contact,
                 description: values.description,
                 photos: values.photos,
-            })
-            .await?;
+            };
+            if no_device_store.get_untracked() {
+                let (id, code) = outbox::send_directly(&ctx.api_base(), request).await?;
+                ctx.replace(Page::Track {
+                    id: id.clone(),
+                    code,
+                });
+                return Ok(id);
+            }
+            let id = outbox::submit(request).await?;
             ctx.replace(Page::Entry(id.clone()));
             Ok(id)
         })
@@ -177,6 +200,17 @@ fn file_body(kind: RequestType, draft: Option<Draft>, policy: Arc<Policy>) -> An
     view! {
         {summary}
         <p class="asp-intro">{text(|l| tr!(l, requests.file_intro))}</p>
+        {move || {
+            no_device_store
+                .get()
+                .then(|| {
+                    view! {
+                        <p class="asp-banner" role="status" data-notice="no-device-store">
+                            {text(|l| tr!(l, requests.no_device_store))}
+                        </p>
+                    }
+                })
+        }}
         {request_form(init, submit)}
     }
     .into_any()
@@ -272,6 +306,8 @@ pub fn request_form(init: FormInit, submit: Submit) -> impl IntoView {
     let errors: RwSignal<Vec<Invalid>> = RwSignal::new(Vec::new());
     let server_fields = RwSignal::new(init.server_fields);
     let storage_error = RwSignal::new(false);
+    // Sent without a device store and not filed: the server's words, if any.
+    let sent_error: RwSignal<Option<String>> = RwSignal::new(None);
     let case_error = RwSignal::new(false);
     let busy = RwSignal::new(false);
 
@@ -364,6 +400,7 @@ pub fn request_form(init: FormInit, submit: Submit) -> impl IntoView {
             photos: photos.with_untracked(|p| p.iter().map(|p| p.blob.clone()).collect()),
         };
         storage_error.set(false);
+        sent_error.set(None);
         case_error.set(false);
         if let Err(problems) = contact::check(
             &values.contact,
@@ -393,6 +430,12 @@ pub fn request_form(init: FormInit, submit: Submit) -> impl IntoView {
                     SubmitError::Storage(_) | SubmitError::NotFound => {
                         storage_error.try_set(true);
                     }
+                    SubmitError::Refused(problem) => {
+                        sent_error.try_set(Some(problem.message));
+                    }
+                    SubmitError::Unsent => {
+                        sent_error.try_set(Some(String::new()));
+                    }
                 }
             }
         });
@@ -418,6 +461,19 @@ pub fn request_form(init: FormInit, submit: Submit) -> impl IntoView {
                             view! {
                                 <p class="asp-error-summary" role="alert">
                                     {text(|l| tr!(l, requests.error_summary))}
+                                </p>
+                            }
+                        })
+                }}
+                {move || {
+                    sent_error
+                        .get()
+                        .map(|message| {
+                            view! {
+                                <p class="asp-error-summary" role="alert" data-error="unsent">
+                                    {text(|l| tr!(l, requests.error_unsent))}
+                                    " "
+                                    {message}
                                 </p>
                             }
                         })

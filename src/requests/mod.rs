@@ -32,6 +32,7 @@ use leptos::prelude::*;
 
 use aftersales_rules::{Policy, RequestType, Timestamp};
 
+use crate::browser::embed::{self, HostEvent, PageId};
 use crate::browser::mount::Mount;
 use crate::browser::router::{encode, query_param, split_fragment, Fragment, HashRouter};
 use crate::browser::tabs::{self, Change};
@@ -60,6 +61,19 @@ pub enum Page {
         code: String,
     },
     NotFound,
+}
+
+impl Page {
+    /// The page a host page is told about (`browser::embed`).
+    pub fn page_id(&self) -> Option<PageId> {
+        match self {
+            Page::Mine => Some(PageId::Mine),
+            Page::File(_) => Some(PageId::File),
+            Page::Entry(_) => Some(PageId::Sent),
+            Page::Track { .. } => Some(PageId::Track),
+            Page::NotFound => None,
+        }
+    }
 }
 
 impl Fragment for Page {
@@ -171,7 +185,7 @@ fn on_line() -> bool {
 
 #[component]
 pub fn App(mount: Mount) -> impl IntoView {
-    let lang = provide_language();
+    let lang = provide_language(mount.lang);
     // Server messages (a 422's text) follow the page's language.
     Effect::new(move |_| http::set_language(lang.get().code()));
 
@@ -179,8 +193,11 @@ pub fn App(mount: Mount) -> impl IntoView {
     let policy: RwSignal<Option<Loaded>> = RwSignal::new(None);
     {
         let (store_url, policy_url) = (mount.store_url.clone(), mount.policy_url.clone());
+        let accent = mount.accent.clone();
         leptos::task::spawn_local(async move { policy.set(Some(load_policy(policy_url).await)) });
-        leptos::task::spawn_local(async move { brand.set(Brand::load(store_url).await) });
+        leptos::task::spawn_local(async move {
+            brand.set(Brand::load(store_url).await.with_accent(accent.as_deref()))
+        });
     }
 
     let router = HashRouter::<Page>::install();
@@ -230,6 +247,12 @@ pub fn App(mount: Mount) -> impl IntoView {
         manage_document(lang, brand, |l| tr!(l, portal.my_requests));
     }
     focus_title_on_navigation(move || router.route.track());
+    #[cfg(target_arch = "wasm32")]
+    Effect::new(move |_| {
+        if policy.with(Option::is_some) {
+            crate::browser::mount::ready();
+        }
+    });
 
     view! {
         <div
@@ -237,26 +260,34 @@ pub fn App(mount: Mount) -> impl IntoView {
             lang=move || lang.get().code()
             style=move || brand.get().style()
         >
-            {header(lang, brand, home, "#/")}
+            {header(lang, brand, home, "#/".to_owned())}
             <div class="asp-page">
-                {move || match router.route.get() {
-                    Page::Mine => view! { <mine::MinePage /> }.into_any(),
-                    Page::File(kind) => view! { <file::FilePage kind /> }.into_any(),
-                    Page::Entry(id) => view! { <sent::EntryPage id /> }.into_any(),
-                    Page::Track { id, code } => view! { <track::TrackPage id code /> }.into_any(),
-                    Page::NotFound => {
-                        view! {
-                            <NotFound>
-                                <a class="asp-button" href="#/">
-                                    {text(|l| tr!(l, portal.my_requests))}
-                                </a>
-                                " "
-                                <a class="asp-secondary" href=ctx.self_check("#/")>
-                                    {text(|l| tr!(l, requests.new_check))}
-                                </a>
-                            </NotFound>
+                {move || {
+                    let page = router.route.get();
+                    if let Some(id) = page.page_id() {
+                        embed::emit_changed(HostEvent::Navigate(id));
+                    }
+                    match page {
+                        Page::Mine => view! { <mine::MinePage /> }.into_any(),
+                        Page::File(kind) => view! { <file::FilePage kind /> }.into_any(),
+                        Page::Entry(id) => view! { <sent::EntryPage id /> }.into_any(),
+                        Page::Track { id, code } => {
+                            view! { <track::TrackPage id code /> }.into_any()
                         }
-                            .into_any()
+                        Page::NotFound => {
+                            view! {
+                                <NotFound>
+                                    <a class="asp-button" href="#/">
+                                        {text(|l| tr!(l, portal.my_requests))}
+                                    </a>
+                                    " "
+                                    <a class="asp-secondary" href=ctx.self_check("#/")>
+                                        {text(|l| tr!(l, requests.new_check))}
+                                    </a>
+                                </NotFound>
+                            }
+                                .into_any()
+                        }
                     }
                 }}
             </div>

@@ -11,8 +11,9 @@ use leptos::prelude::*;
 use aftersales_rules::policy::ReturnRule;
 use aftersales_rules::{CaseError, Clause, Decision, Outcome, Policy, RequestType, Timestamp};
 
+use crate::browser::embed::{self, HostEvent};
 use crate::browser::router::Fragment;
-use crate::handover::Draft;
+use crate::handover::{self, Draft};
 use crate::self_check::order::OrderCard;
 use crate::self_check::route::Route;
 use crate::self_check::Portal;
@@ -201,7 +202,14 @@ pub fn AnswerPage(request: RequestType) -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Some(Ok(d)) => decision_view(d, request, terms.get(), l, switch, true),
+                        Some(Ok(d)) => {
+                            embed::emit_changed(HostEvent::Decision {
+                                request,
+                                outcome: d.outcome,
+                                clause: d.clause,
+                            });
+                            decision_view(d, request, terms.get(), l, switch, true)
+                        }
                     }
                 }}
             </div>
@@ -225,7 +233,15 @@ pub fn AnswerPage(request: RequestType) -> impl IntoView {
                         view! {
                             <a
                                 class="asp-button"
-                                href=Route::File(request).requests_href().unwrap_or_default()
+                                href=portal
+                                    .mount
+                                    .with_value(|m| {
+                                        let file = Route::File(request)
+                                            .requests_fragment()
+                                            .unwrap_or_default();
+                                        let draft = portal.draft.with(handover::draft_in_link);
+                                        m.requests_page(&format!("{file}{draft}"))
+                                    })
                                 data-action="file"
                             >
                                 {text(|l| tr!(l, portal.file_this))}

@@ -11,6 +11,7 @@
 
 use leptos::prelude::*;
 
+use crate::browser::embed::FRAME_SCRIPT;
 use crate::browser::language::LANG_KEY;
 use crate::browser::mount::{FIRST_PAINT_ATTR, MOUNT_ID};
 use crate::browser::storage::STORAGE_PREFIX;
@@ -30,7 +31,7 @@ pub fn page(lang: Lang, brand: &Brand) -> String {
         let brand_signal = RwSignal::new(brand.clone());
         let html = view! {
             <div class="asp" lang=lang.code() style=brand.style()>
-                {header(lang_signal, brand_signal, "#/".to_owned(), "requests.html#/")}
+                {header(lang_signal, brand_signal, "#/".to_owned(), "requests.html#/".to_owned())}
                 <div class="asp-page">
                     <StartPage />
                 </div>
@@ -51,30 +52,40 @@ pub fn page(lang: Lang, brand: &Brand) -> String {
     })
 }
 
-/// Shows the first paint in the customer's language: the remembered choice
-/// (`aftersales:lang`), else the browser's first Chinese or English language,
+/// Shows the first paint in the customer's language: the host page's
+/// (`?embed=1&lang=` in a store's frame, else `data-lang`), else the remembered
+/// choice (`aftersales:lang`), else the browser's first Chinese or English language,
 /// else Chinese, as `browser::language::initial_lang` decides. The painted
 /// language switch works before the WASM: it shows the other page and remembers
 /// the choice where the app will read it. Only the start route shows the page:
 /// a deep link shows the header until the app is ready. Sets `<html lang>` when
-/// the portal manages the document.
+/// the portal manages the document. In a store's frame (`?embed=1`) it marks
+/// the mount `data-embed` (the stylesheet hides the brand bar) and starts the
+/// frame script at once, before the WASM (`browser::embed`).
 ///
-/// The mount id, the attribute and the storage key are the Rust constants
-/// (`@MOUNT`, `@ATTR`, `@LANG_KEY` below), so the script cannot drift from the app.
+/// The mount id, the attribute, the storage key and the frame script are the
+/// Rust constants (`@MOUNT`, `@ATTR`, `@LANG_KEY`, `@FRAME` below), so the
+/// script cannot drift from the app.
 pub fn chooser() -> String {
     CHOOSER_TEMPLATE
         .replace("@MOUNT", MOUNT_ID)
         .replace("@ATTR", FIRST_PAINT_ATTR)
         .replace("@LANG_KEY", &format!("{STORAGE_PREFIX}{LANG_KEY}"))
+        .replace("@FRAME", FRAME_SCRIPT)
 }
 
 const CHOOSER_TEMPLATE: &str = concat!(
     "<script>(function(){",
     "var r=document.getElementById('@MOUNT'),n=navigator,s=null,l='zh-CN',t,i,p,",
-    "pages={},deep=!/^#?\\/?$/.test(location.hash),manage;",
+    "pages={},deep=!/^#?\\/?$/.test(location.hash),manage,f,",
+    "q=location.search,emb=/[?&]embed=1(&|$)/.test(q);",
     "if(!r)return;",
     "manage=r.getAttribute('data-manage-document')==='true';",
     "try{s=localStorage.getItem('@LANG_KEY')}catch(e){}",
+    "s=r.getAttribute('data-lang')||s;",
+    "if(emb){r.setAttribute('data-embed','');",
+    "t=/[?&]lang=([^&]*)/.exec(q);if(t)s=decodeURIComponent(t[1]);",
+    "f=document.createElement('script');f.src='@FRAME';document.head.appendChild(f)}",
     "t=[s].concat(n.languages||[],n.language||[]);",
     "for(i=0;i<t.length;i++){p=String(t[i]||'').split(/[-_]/)[0].toLowerCase();",
     "if(p==='zh')break;if(p==='en'){l='en';break}}",

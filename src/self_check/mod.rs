@@ -28,6 +28,7 @@ use leptos::prelude::*;
 
 use aftersales_rules::{Policy, RequestType, Timestamp};
 
+use crate::browser::embed::{self, HostEvent};
 use crate::browser::mount::Mount;
 use crate::browser::{clock, storage};
 use crate::handover::{self, Draft};
@@ -66,7 +67,7 @@ impl Portal {
 
 #[component]
 pub fn App(mount: Mount) -> impl IntoView {
-    let lang = provide_language();
+    let lang = provide_language(mount.lang);
     // Plain signals filled by one task rather than resources: the async-derived
     // machinery behind LocalResource costs several KB of WASM for two fetches.
     let brand = RwSignal::new(Brand::default());
@@ -76,15 +77,17 @@ pub fn App(mount: Mount) -> impl IntoView {
     let policy: RwSignal<Option<Loaded>> = RwSignal::new(None);
     {
         let (store_url, policy_url) = (mount.store_url.clone(), mount.policy_url.clone());
+        let accent = mount.accent.clone();
         leptos::task::spawn_local(async move { policy.set(Some(load_policy(policy_url).await)) });
         leptos::task::spawn_local(async move {
-            brand.set(Brand::load(store_url).await);
+            brand.set(Brand::load(store_url).await.with_accent(accent.as_deref()));
             brand_ready.set(true);
         });
     }
     if mount.manage_document {
         manage_document(lang, brand, |l| tr!(l, portal.title));
     }
+    let my_requests = mount.requests_page("#/");
     let mount = StoredValue::new(mount);
     // The start page painted into index.html at build time stays until this
     // app's own page is in.
@@ -107,7 +110,7 @@ pub fn App(mount: Mount) -> impl IntoView {
                         .into_any();
                 }
                 view! {
-                    {header(lang, brand, "#/".to_owned(), "requests.html#/")}
+                    {header(lang, brand, "#/".to_owned(), my_requests.clone())}
                     {move || match policy.get() {
                         Some(Loaded::Ready(policy)) => {
                             view! { <Pages policy lang mount /> }.into_any()
@@ -189,13 +192,19 @@ fn Pages(policy: Arc<Policy>, lang: RwSignal<Lang>, mount: StoredValue<Mount>) -
             .then(|| {
                 view! {
                     <p class="asp-banner" role="status">
-                        <a href="requests.html#/">{text(|l| tr!(l, requests.pending_banner))}</a>
+                        <a href=mount
+                            .with_value(|m| {
+                                m.requests_page("#/")
+                            })>{text(|l| tr!(l, requests.pending_banner))}</a>
                     </p>
                 }
             })}
         <div class="asp-page">
             {move || {
                 let route = router.route.get();
+                if let Some(page) = route.page_id() {
+                    embed::emit_changed(HostEvent::Navigate(page));
+                }
                 match route {
                     Route::Start => view! { <start::StartPage /> }.into_any(),
                     Route::Order { request, number } => {
@@ -210,8 +219,13 @@ fn Pages(policy: Arc<Policy>, lang: RwSignal<Lang>, mount: StoredValue<Mount>) -
                     }
                     Route::Answer(request) => view! { <answer::AnswerPage request /> }.into_any(),
                     Route::File(_) | Route::Requests | Route::Track { .. } => {
-                        if let (Some(href), Some(w)) = (route.requests_href(), web_sys::window()) {
-                            let _ = w.location().replace(&href);
+                        if let (Some(page), Some(w)) = (
+                            route.requests_fragment(),
+                            web_sys::window(),
+                        ) {
+                            let _ = w
+                                .location()
+                                .replace(&mount.with_value(|m| m.requests_page(&page)));
                         }
                         ().into_any()
                     }

@@ -135,12 +135,13 @@ pub fn OrderPage(request: RequestType, number: Option<String>) -> impl IntoView 
     let demo = portal.mount.with_value(|m| m.demo);
     let current = portal.draft.with_untracked(|d| d.order.clone());
 
-    let number = RwSignal::new(number.unwrap_or_else(|| {
-        current
-            .as_ref()
-            .map(|o| o.number.clone())
-            .unwrap_or_default()
-    }));
+    // The link's order, else the one being checked, else the host page's.
+    let number = RwSignal::new(
+        number
+            .or_else(|| current.as_ref().map(|o| o.number.clone()))
+            .or_else(|| portal.mount.with_value(|m| m.order.clone()))
+            .unwrap_or_default(),
+    );
     let phone = RwSignal::new(portal.draft.with_untracked(|d| d.phone.clone()));
     let error: RwSignal<Option<LookupError>> = RwSignal::new(None);
     let busy = RwSignal::new(false);

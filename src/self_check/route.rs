@@ -3,6 +3,7 @@
 
 use aftersales_rules::{Condition, RequestType};
 
+use crate::browser::embed::PageId;
 use crate::browser::router::{encode, query_param, split_fragment, Fragment, HashRouter};
 
 /// The self-check's router.
@@ -109,17 +110,27 @@ impl Fragment for Route {
 }
 
 impl Route {
-    /// Where a filing or tracking route lives now: the requests app.
-    pub fn requests_href(&self) -> Option<String> {
+    /// Where a filing or tracking route lives now: its fragment in the requests app.
+    pub fn requests_fragment(&self) -> Option<String> {
         match self {
-            Route::File(r) => Some(format!("requests.html#/file/{}", r.as_str())),
-            Route::Requests => Some("requests.html#/".to_owned()),
-            Route::Track { id, code } => Some(format!(
-                "requests.html#/r/{}?code={}",
-                encode(id),
-                encode(code)
-            )),
+            Route::File(r) => Some(format!("#/file/{}", r.as_str())),
+            Route::Requests => Some("#/".to_owned()),
+            Route::Track { id, code } => Some(format!("#/r/{}?code={}", encode(id), encode(code))),
             _ => None,
+        }
+    }
+
+    /// The page a host page is told about (`browser::embed`); none for the
+    /// routes that leave for the requests app or do not exist.
+    pub fn page_id(&self) -> Option<PageId> {
+        match self {
+            Route::Start => Some(PageId::Start),
+            Route::Order { .. } | Route::Manual(_) => Some(PageId::Order),
+            Route::Items(_) | Route::Reason(_) | Route::About | Route::Ask(..) => {
+                Some(PageId::Question)
+            }
+            Route::Answer(_) => Some(PageId::Answer),
+            Route::File(_) | Route::Requests | Route::Track { .. } | Route::NotFound => None,
         }
     }
 

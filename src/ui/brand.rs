@@ -50,9 +50,7 @@ impl Brand {
                 .map(str::trim)
         };
         let logo = text_at("/logo").filter(|l| safe_url(l)).map(str::to_owned);
-        let accent = text_at("/accent")
-            .and_then(rgb)
-            .map(|c| (format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]), ink_on(c)));
+        let accent = text_at("/accent").and_then(accent);
         Ok(Brand {
             name_zh: text_at("/name/zh-CN").unwrap_or_default().to_owned(),
             name_en: text_at("/name/en").unwrap_or_default().to_owned(),
@@ -74,6 +72,15 @@ impl Brand {
         }
     }
 
+    /// The store's colour replaced by a host page's `#rrggbb` (an embedding
+    /// site's accent); anything else keeps the store's.
+    pub fn with_accent(mut self, colour: Option<&str>) -> Brand {
+        if let Some(accent) = colour.and_then(accent) {
+            self.accent = Some(accent);
+        }
+        self
+    }
+
     /// Custom properties for the portal's root element.
     pub fn style(&self) -> String {
         match &self.accent {
@@ -91,6 +98,12 @@ fn safe_url(url: &str) -> bool {
     !url.is_empty()
         && !url.contains(['"', '\'', '<', '>', '\\', ' '])
         && (url.starts_with("https://") || !url.contains(':'))
+}
+
+/// A `#rrggbb` colour, normalised, with the text colour that reads on it.
+fn accent(text: &str) -> Option<(String, &'static str)> {
+    let c = rgb(text)?;
+    Some((format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]), ink_on(c)))
 }
 
 fn rgb(text: &str) -> Option<[u8; 3]> {
@@ -177,6 +190,19 @@ mod tests {
         assert_eq!(b.style(), "");
         assert!(Brand::parse("[1,2]").is_err());
         assert_eq!(Brand::parse("{}").unwrap(), Brand::default());
+    }
+
+    #[test]
+    fn a_host_accent_replaces_the_store_colour_only_when_it_is_a_colour() {
+        let store = Brand::parse(r##"{"accent": "#0a58a8"}"##).unwrap();
+        let host = store.clone().with_accent(Some("#FFD700"));
+        assert_eq!(
+            host.style(),
+            "--asp-accent:#ffd700;--asp-accent-ink:#000000;--asp-focus:#ffd700"
+        );
+        for ignored in [None, Some("red"), Some("#ffd70"), Some("#0a58a8;x:y")] {
+            assert_eq!(store.clone().with_accent(ignored), store, "{ignored:?}");
+        }
     }
 
     #[test]

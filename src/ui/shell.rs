@@ -11,9 +11,21 @@ use crate::ui::text::{self, text, text_in};
 
 /// The language for an app: the remembered or browser language, which every
 /// page's texts follow ([`text::language`]).
-pub fn provide_language() -> RwSignal<Lang> {
-    let lang = RwSignal::new(language::initial_lang());
+pub fn provide_language(host: Option<Lang>) -> RwSignal<Lang> {
+    let lang = RwSignal::new(language::initial_lang(host));
     text::set_language(lang);
+    // The host page switches the language live (`browser::embed`); not
+    // remembered: the host decides again on the next visit.
+    #[cfg(target_arch = "wasm32")]
+    crate::browser::embed::on_host_request(
+        "aftersales-lang",
+        "lang",
+        Box::new(move |tag| {
+            if let Some(l) = Lang::from_tag(&tag) {
+                lang.set(l);
+            }
+        }),
+    );
     lang
 }
 
@@ -24,7 +36,7 @@ pub fn header(
     lang: RwSignal<Lang>,
     brand: RwSignal<Brand>,
     home: String,
-    requests: &'static str,
+    requests: String,
 ) -> impl IntoView {
     // Only an explicit choice is remembered; otherwise the browser's language rules.
     let switch_lang = move |_| {

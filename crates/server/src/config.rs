@@ -27,6 +27,17 @@ pub enum Command {
     Serve,
     /// Import (or update) orders from a CSV file (README.md "Order CSV").
     ImportOrders { file: PathBuf },
+    /// Serve a demo store's page with the portal embedded (docs/embedding.md), on
+    /// `localhost:SHOP_PORT`, a second origin; the portal must allow it
+    /// (`--allowed-origins http://localhost:SHOP_PORT`).
+    DemoShop {
+        /// Port of the shop's page.
+        #[arg(long, default_value_t = 8081)]
+        shop_port: u16,
+        /// The portal's address, where `embed.js` is.
+        #[arg(long, default_value = "http://127.0.0.1:8080/")]
+        portal: String,
+    },
     /// Create a staff account, or reset its password; the password is read from stdin.
     AddStaff {
         username: String,

@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(meta::health))
         .route("/policy", get(meta::policy))
         .route("/store", get(meta::store))
+        .route("/embed", get(meta::embedding))
         .route("/openapi.json", get(meta::openapi_json))
         .route("/orders/{number}", get(orders::lookup))
         .route("/requests", post(requests::file_request))

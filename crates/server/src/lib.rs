@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod db;
+pub mod demo_shop;
 pub mod domain;
 pub mod error;
 pub mod extract;

@@ -1,4 +1,4 @@
-//! `aftersales-server [serve] | import-orders FILE.csv | add-staff USERNAME`.
+//! `aftersales-server [serve] | import-orders FILE.csv | add-staff USERNAME | demo-shop`.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -40,6 +40,7 @@ async fn main() -> ExitCode {
         Command::Serve => serve(config).await,
         Command::ImportOrders { file } => import_orders(config, &file).await,
         Command::AddStaff { username, .. } => add_staff(config, &username).await,
+        Command::DemoShop { shop_port, portal } => demo_shop(shop_port, &portal).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -62,6 +63,24 @@ async fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     tracing::info!("stopped");
     Ok(())
+}
+
+async fn demo_shop(port: u16, portal: &str) -> Result<(), String> {
+    let app = aftersales_server::demo_shop::router(portal);
+    // `localhost` is a different site from the portal's `127.0.0.1`; it may
+    // resolve to either loopback address.
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+    if let Ok(v6) = tokio::net::TcpListener::bind(("::1", port)).await {
+        let app = app.clone();
+        tokio::spawn(async move { axum::serve(v6, app).await });
+    }
+    tracing::info!(shop = %format!("http://localhost:{port}/"), portal, "demo shop");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
 }
 
 async fn import_orders(config: Config, file: &std::path::Path) -> Result<(), String> {

@@ -16,10 +16,12 @@
 //! once at start-up, and `tabs::subscribe` (or `tabs::version`) to know when
 //! to re-read.
 
+mod direct;
 mod model;
 mod store;
 mod sync;
 
+pub use direct::{device_store_works, send_directly};
 pub use model::{
     backoff_ms, Failure, MyRequest, NewRequest, OutboxState, OutboxView, PhotoState, RequestBody,
     SubmitError, UploadProgress,

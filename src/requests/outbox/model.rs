@@ -169,6 +169,11 @@ pub enum SubmitError {
     Storage(IdbError),
     /// [`resubmit`]: no entry with that id needs fixing.
     NotFound,
+    /// Sent without a device store ([`send_directly`]): the server refused it.
+    Refused(Problem),
+    /// Sent without a device store: the server could not be reached; nothing
+    /// was filed and the form still holds everything.
+    Unsent,
 }
 
 /// An outbox entry for the UI.

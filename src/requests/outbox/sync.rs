@@ -10,6 +10,7 @@ use web_sys::Blob;
 
 use super::model::*;
 use super::store::*;
+use crate::browser::embed::{self, HostEvent};
 use crate::browser::http::Progress;
 use crate::browser::idb::{self, PHOTOS};
 use crate::browser::tabs::{self, Turn};
@@ -168,7 +169,13 @@ async fn process(api_base: &str, entry: Entry) {
         let step = filing_step(reply.as_ref().map_err(|u| *u));
         let (now, random) = (now_ms(), js_sys::Math::random());
         match modify(&entry.id, move |e| e.apply_filing(step, now, random)).await {
-            Ok(Some(updated)) if updated.state == OutboxState::Received => entry = updated,
+            Ok(Some(updated)) if updated.state == OutboxState::Received => {
+                embed::emit(&HostEvent::Filed {
+                    id: updated.id.clone(),
+                    request: updated.request_type,
+                });
+                entry = updated
+            }
             _ => return,
         }
     }

@@ -16,7 +16,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '../../..');
 export const DIST = path.resolve(process.env.PORTAL_DIST ?? path.join(ROOT, 'dist'));
 // run.sh builds it with cargo from the repository root (CARGO_TARGET_DIR is relative to it).
-const SERVER_BIN = path.resolve(
+export const SERVER_BIN = path.resolve(
   process.env.AFTERSALES_SERVER ?? path.resolve(ROOT, process.env.CARGO_TARGET_DIR ?? 'target', 'debug/aftersales-server'),
 );
 const STAFF = { username: 'e2e-staff', password: 'correct horse battery staple' };
@@ -26,8 +26,10 @@ const STAFF = { username: 'e2e-staff', password: 'correct horse battery staple' 
  * the same port with the same database (the page keeps its origin).
  */
 export class Backend {
-  static async create() {
+  /** `args`: more `serve` flags (`--allowed-origins …`). */
+  static async create({ args = [] } = {}) {
     const b = new Backend();
+    b.args = args;
     b.dir = await mkdtemp(path.join(os.tmpdir(), 'aftersales-requests-e2e-'));
     b.db = path.join(b.dir, 'e2e.db');
     b.port = 0;
@@ -36,8 +38,8 @@ export class Backend {
   }
 
   /** A new server, started (its `base` is the portal's address). */
-  static async started() {
-    const b = await Backend.create();
+  static async started(options) {
+    const b = await Backend.create(options);
     await b.start();
     return b;
   }
@@ -59,6 +61,7 @@ export class Backend {
         // The tracking page refreshes on every focus: no 429s in a test run.
         '--lookup-rate-per-minute', '10000',
         '--log-format', 'json',
+        ...this.args,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'info' } },
     );

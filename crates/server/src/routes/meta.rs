@@ -77,6 +77,26 @@ pub async fn store(State(state): State<AppState>) -> Json<Store> {
     })
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct Embedding {
+    /// The sites (`scheme://host[:port]`) whose pages may embed the portal:
+    /// its frame talks to no other page (docs/embedding.md).
+    pub allowed_origins: Vec<String>,
+}
+
+/// The sites that may embed the portal, for the portal's own frame script.
+#[utoipa::path(
+    get,
+    path = "/api/embed",
+    responses((status = 200, description = "The embedding sites", body = Embedding)),
+    tag = "public"
+)]
+pub async fn embedding(State(state): State<AppState>) -> Json<Embedding> {
+    Json(Embedding {
+        allowed_origins: state.config.allowed_origins.clone(),
+    })
+}
+
 pub async fn openapi_json() -> Response {
     match openapi::ApiDoc::openapi().to_json() {
         Ok(text) => (

@@ -37,6 +37,28 @@ async fn security_headers_and_cors_allow_list() {
     );
     let other = preflight("https://evil.example.net").await.unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
+
+    // The portal's frame script talks only to these sites.
+    let embed: serde_json::Value = app.get("/api/embed").await.json().await.unwrap();
+    assert_eq!(
+        embed,
+        json!({"allowed_origins": ["https://shop.example.com"]})
+    );
+    assert!(
+        h.get("x-frame-options").is_none(),
+        "framing is up to frame-ancestors"
+    );
+}
+
+#[tokio::test]
+async fn without_embedding_sites_nobody_may_frame_the_portal() {
+    let app = spawn_app().await;
+    let r = app.get("/api/health").await;
+    assert_eq!(r.headers()["x-frame-options"], "DENY");
+    let csp = r.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.ends_with("frame-ancestors 'self'"), "{csp}");
+    let embed: serde_json::Value = app.get("/api/embed").await.json().await.unwrap();
+    assert_eq!(embed, json!({"allowed_origins": []}));
 }
 
 #[tokio::test]
