@@ -206,24 +206,13 @@ pub fn load_frame_script() {
 /// store's page asked (`reset()` of `embed.js`).
 #[cfg(target_arch = "wasm32")]
 pub fn reset_to(src: &str) {
-    let Some(location) = web_sys::window().map(|w| w.location()) else {
-        return;
-    };
-    let (Ok(origin), Ok(here)) = (location.origin(), location.href()) else {
+    let Some(Ok(origin)) = web_sys::window().map(|w| w.location().origin()) else {
         return;
     };
     if !src.starts_with(&format!("{origin}/")) {
         return;
     }
-    crate::browser::storage::wipe_customer_data();
-    let (page, fragment) = src.split_once('#').unwrap_or((src, ""));
-    if here.split('#').next() == Some(page) {
-        // Only the fragment differs: a plain navigation would keep this page's memory.
-        let _ = location.set_hash(fragment);
-        let _ = location.reload();
-    } else {
-        let _ = location.replace(src);
-    }
+    crate::browser::storage::start_afresh(src);
 }
 
 #[cfg(test)]

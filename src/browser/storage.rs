@@ -36,6 +36,12 @@ pub fn session_works() -> bool {
         .is_some_and(|s| s.set_item(&probe, "1").is_ok() && s.remove_item(&probe).is_ok())
 }
 
+fn delete(storage: Option<web_sys::Storage>, key: &str) {
+    if let Some(s) = storage {
+        let _ = s.remove_item(&format!("{STORAGE_PREFIX}{key}"));
+    }
+}
+
 /// Reads a value kept for this tab only (the self-check in progress).
 pub fn load_session(key: &str) -> Option<String> {
     get(session_storage(), key)
@@ -46,9 +52,7 @@ pub fn store_session(key: &str, value: &str) {
 }
 
 pub fn remove_session(key: &str) {
-    if let Some(s) = session_storage() {
-        let _ = s.remove_item(&format!("{STORAGE_PREFIX}{key}"));
-    }
+    delete(session_storage(), key)
 }
 
 /// Forgets everything the portal keeps about the customer on this device: every
@@ -69,6 +73,29 @@ pub fn wipe_customer_data() {
     }
 }
 
+/// Forgets the customer ([`wipe_customer_data`]) and opens `url` as a new
+/// page, reloading when only the fragment differs: a plain navigation would
+/// keep this page's memory.
+pub fn start_afresh(url: &str) {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return;
+    };
+    wipe_customer_data();
+    let (page, fragment) = url.split_once('#').unwrap_or((url, ""));
+    if location
+        .href()
+        .ok()
+        .as_deref()
+        .and_then(|h| h.split('#').next())
+        == Some(page)
+    {
+        let _ = location.set_hash(fragment);
+        let _ = location.reload();
+    } else {
+        let _ = location.replace(url);
+    }
+}
+
 /// Reads a value kept on this device (the language choice).
 pub fn load(key: &str) -> Option<String> {
     get(storage(), key)
@@ -79,7 +106,5 @@ pub fn store(key: &str, value: &str) {
 }
 
 pub fn remove(key: &str) {
-    if let Some(s) = storage() {
-        let _ = s.remove_item(&format!("{STORAGE_PREFIX}{key}"));
-    }
+    delete(storage(), key)
 }

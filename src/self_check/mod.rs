@@ -134,10 +134,10 @@ fn footer(lang: RwSignal<Lang>) -> impl IntoView {
                 type="button"
                 class="asp-link-button"
                 on:click=move |_| {
-                    storage::wipe_customer_data();
-                    if let Some(w) = web_sys::window() {
-                        let _ = w.location().set_hash("#/");
-                        let _ = w.location().reload();
+                    let here = web_sys::window().and_then(|w| w.location().href().ok());
+                    if let Some(here) = here {
+                        let page = here.split('#').next().unwrap_or_default();
+                        storage::start_afresh(&format!("{page}#/"));
                     }
                 }
             >
