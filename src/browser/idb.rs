@@ -86,7 +86,7 @@ impl Op {
 struct Connection {
     db: IdbDatabase,
     // Kept alive as long as the connection is cached.
-    _on_versionchange: Closure<dyn FnMut()>,
+    on_versionchange: Closure<dyn FnMut()>,
 }
 
 thread_local! {
@@ -94,8 +94,17 @@ thread_local! {
 }
 
 fn forget_connection() {
-    if let Some(c) = CONNECTION.with(|c| c.borrow_mut().take()) {
-        c.db.close();
+    if let Some(Connection {
+        db,
+        on_versionchange,
+    }) = CONNECTION.with(|c| c.borrow_mut().take())
+    {
+        db.set_onversionchange(None);
+        db.close();
+        // This may run inside that very callback (another page deletes the
+        // database): dropping it here would free a running closure. Leaked,
+        // once per connection closed.
+        on_versionchange.forget();
     }
 }
 
@@ -130,13 +139,20 @@ async fn database() -> Result<IdbDatabase, IdbError> {
         return Err(JsValue::from(e).into());
     }
     let db: IdbDatabase = request.result()?.dyn_into()?;
+    // Two calls of this page may open at once: the first connection stays the
+    // one, and the other closes (an open one left behind would block deleting
+    // the database for good).
+    if let Some(first) = CONNECTION.with(|c| c.borrow().as_ref().map(|c| c.db.clone())) {
+        db.close();
+        return Ok(first);
+    }
     // Another tab deleting or upgrading the database: let it, reopen on next use.
     let on_versionchange = Closure::<dyn FnMut()>::new(forget_connection);
     db.set_onversionchange(Some(on_versionchange.as_ref().unchecked_ref()));
     CONNECTION.with(|c| {
         *c.borrow_mut() = Some(Connection {
             db: db.clone(),
-            _on_versionchange: on_versionchange,
+            on_versionchange,
         })
     });
     Ok(db)
@@ -294,4 +310,21 @@ pub async fn wipe() -> Result<(), IdbError> {
         .ok_or(IdbError::Unavailable)?;
     let request = factory.delete_database(DATABASE)?;
     request_result(&request).await.map(|_| ())
+}
+
+/// Forgets the customer but for requests not yet delivered: those (and their
+/// photos) stay in the outbox until the server confirmed them, since nobody
+/// could file them again; "My requests" goes. With nothing waiting the whole
+/// database goes. Returns how many requests wait.
+pub async fn keep_only_undelivered() -> Result<u32, IdbError> {
+    let waiting = count(OUTBOX).await?;
+    if waiting == 0 {
+        wipe().await?;
+        return Ok(0);
+    }
+    let db = database().await?;
+    let tx = transaction(&db, &[MINE], true)?;
+    tx.object_store(MINE)?.clear()?;
+    finished(&tx).await?;
+    Ok(waiting)
 }
