@@ -3,7 +3,8 @@
 // This file is a TEMPLATE. scripts/gen-sw.mjs (a Trunk post_build hook, Trunk.toml)
 // writes the built copy into dist/sw.js with BUILD filled in: the build id (a hash of
 // every file's name and bytes) and the app shell, i.e. every file of dist/ except this
-// one. Everything is relative to this file's location, so the portal also works from a
+// one, the embedding scripts and the kiosk app (`kiosk`: precached only by a kiosk).
+// Everything is relative to this file's location, so the portal also works from a
 // sub-path (scope "./").
 //
 // - install: precache the app shell into a cache named after the build id.
@@ -19,14 +20,16 @@
 // - anything else, in particular api/ (order look-ups carry personal data, filings
 //   are POSTs), other origins and non-GET requests: not touched, not cached.
 
-const BUILD = { id: 'dev', files: [] }; // replaced by scripts/gen-sw.mjs
+const BUILD = { id: 'dev', files: [], kiosk: [] }; // replaced by scripts/gen-sw.mjs
 
 const SCOPE = new URL('./', self.location.href);
 const PREFIX = `aftersales-portal ${SCOPE.pathname} `;
 const CACHE = PREFIX + BUILD.id;
 const API = new URL('api/', SCOPE).pathname;
 const INDEX = new URL('index.html', SCOPE).href;
-const SHELL = new Set(BUILD.files.map((f) => new URL(f, SCOPE).href));
+// A kiosk registers sw.js?kiosk=1 (docs/kiosk.md): its shell has the kiosk app too.
+const KIOSK = new URL(self.location.href).searchParams.get('kiosk') === '1';
+const SHELL = new Set([...BUILD.files, ...(KIOSK ? BUILD.kiosk : [])].map((f) => new URL(f, SCOPE).href));
 const MATCH = { ignoreSearch: true, ignoreVary: true };
 
 self.addEventListener('install', (event) => {

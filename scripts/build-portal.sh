@@ -42,18 +42,34 @@ cp dist-requests/index.html dist/requests.html
     cp "dist-requests/$f" "dist/$f"
   done
 rm -rf dist-requests
+# The kiosk app (docs/kiosk.md): its document is only a build entry; its module
+# script becomes dist/kiosk.js, which a page in kiosk mode loads (browser::kiosk).
+echo "[build-portal] trunk build kiosk.html --release --dist dist-kiosk --locked (the kiosk app)"
+trunk build kiosk.html --release --dist dist-kiosk --locked
+[[ -f dist-kiosk/index.html ]] || { echo "[build-portal] error: dist-kiosk/index.html missing" >&2; exit 1; }
+node -e '
+  const html = require("fs").readFileSync("dist-kiosk/index.html", "utf8");
+  const m = html.match(/<script type="?module"?>([\s\S]*?)<\/script>/);
+  if (!m) { console.error("[build-portal] error: no module script in dist-kiosk/index.html"); process.exit(1); }
+  require("fs").writeFileSync("dist/kiosk.js", m[1].trim() + "\n");
+'
+for f in dist-kiosk/aftersales-kiosk-* dist-kiosk/kiosk.css; do cp "$f" dist/; done
+rm -rf dist-kiosk
 # The start page painted into index.html at build time, in both languages, by the
 # same components as the live page (a native bin of the portal crate), so the first
 # page shows before the WASM arrives.
 echo "[build-portal] aftersales-first-paint dist (the start page into index.html)"
 cargo run -q --locked -p aftersales-portal --bin aftersales-first-paint -- dist
+# Trunk's minifier gives up on wasm-bindgen's glue: terser minifies it (and the
+# pages' integrity hashes follow).
+node scripts/minify-glue.mjs dist
 # The service worker precaches both apps: written after the merge.
 node scripts/gen-sw.mjs dist
 
-for f in index.html requests.html policy.json manifest.webmanifest sw.js icons/icon.svg; do
+for f in index.html requests.html kiosk.js kiosk.css policy.json manifest.webmanifest sw.js icons/icon.svg; do
   [[ -f "dist/$f" ]] || { echo "[build-portal] error: dist/$f missing" >&2; exit 1; }
 done
-for app in aftersales-portal aftersales-requests; do
+for app in aftersales-portal aftersales-requests aftersales-kiosk; do
   wasm=$(compgen -G "dist/$app-*.wasm" | head -n1) || { echo "[build-portal] error: no $app .wasm in dist/" >&2; exit 1; }
   grep -qF "$(basename "$wasm")" dist/sw.js || { echo "[build-portal] error: dist/sw.js does not precache $(basename "$wasm")" >&2; exit 1; }
 done

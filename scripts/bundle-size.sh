@@ -15,8 +15,9 @@
 # table as data) is fetched only when policy.json names a zone the portal does not
 # know built in (BUILTIN in crates/rules/src/zone/mod.rs): then it is first load,
 # otherwise "(if the zone is not built in)", outside the budget. At most
-# 178,600 bytes brotli: the figure reached with the embedded mode in (it cost
-# 3.5 KB brotli over the 175,000 reached before it), on the way to 120,000:
+# 178,000 bytes brotli: the figure reached with the embedded and kiosk modes in
+# (the kiosk app is its own WASM: the self-check holds only the mode's flags,
+# about 0.6 KB), after terser took 1.6 KB off the JS glue; on the way to 120,000,
 # lowered as cuts land. Above it the script exits 1 (scripts/build-portal.sh, and so
 # CI, fails). Env PORTAL_BUDGET_BROTLI=N sets another budget; =off only reports.
 # brotli is required while the budget is enforced (scripts/setup-tools.sh installs it).
@@ -24,10 +25,12 @@
 # Embedding (docs/embedding.md): embed.js, the loader a store's page fetches, has its
 # own budget of 4,096 bytes brotli (EMBED_BUDGET_BROTLI), enforced with the other;
 # embed-frame.js is fetched only by a page inside a store's frame: "(embedded)".
+# The kiosk app (kiosk.js, its JS/WASM, kiosk.css) is fetched only in kiosk mode
+# (docs/kiosk.md): "(kiosk)", totalled, outside the budget.
 set -euo pipefail
 
 DIR="${1:-dist}"
-BUDGET="${PORTAL_BUDGET_BROTLI:-178600}"
+BUDGET="${PORTAL_BUDGET_BROTLI:-178000}"
 [[ -d "$DIR" ]] || { echo "bundle-size: no directory $DIR" >&2; exit 1; }
 if [[ "$BUDGET" != "off" && ! "$BUDGET" =~ ^[0-9]+$ ]]; then
   echo "bundle-size: PORTAL_BUDGET_BROTLI must be a number of bytes or 'off', not '$BUDGET'" >&2
@@ -52,7 +55,7 @@ if [[ -n "$zone" ]] && grep -qF "(\"$zone\", \"" "$ROOT/crates/rules/src/zone/mo
 fi
 
 printf '%-48s %10s %10s %10s\n' "file" "raw" "gzip" "brotli"
-total_raw=0 total_gz=0 total_br=0 first_br=0 demand_br=0 embed_br=0
+total_raw=0 total_gz=0 total_br=0 first_br=0 demand_br=0 embed_br=0 kiosk_br=0
 EMBED_BUDGET="${EMBED_BUDGET_BROTLI:-4096}"
 while IFS= read -r -d '' f; do
   raw=$(wc -c <"$f")
@@ -68,6 +71,9 @@ while IFS= read -r -d '' f; do
     embed_br=$br
   elif [[ "$rel" == embed-frame.js ]]; then
     mark=" (embedded)"
+  elif [[ "$rel" == kiosk.* || "$rel" == aftersales-kiosk-* ]]; then
+    mark=" (kiosk)"
+    kiosk_br=$((kiosk_br + br))
   elif [[ "$rel" == zones.json ]] && (( zone_builtin )); then
     mark=" (if the zone is not built in)"
   elif [[ "$rel" == requests.html || "$rel" == aftersales-requests-* ]] ||
@@ -82,6 +88,9 @@ done < <(find "$DIR" -type f -not -path '*/.*' -print0 | sort -z)
 printf '%-48s %10d %10d %10s\n' "TOTAL" "$total_raw" "$total_gz" "$( ((have_brotli)) && echo "$total_br" || echo n/a)"
 if (( have_brotli && demand_br > 0 )); then
   echo "requests app (on demand, outside the budget): $(group "$demand_br") bytes brotli"
+fi
+if (( have_brotli && kiosk_br > 0 )); then
+  echo "kiosk app (kiosk mode only, outside the budget): $(group "$kiosk_br") bytes brotli"
 fi
 
 [[ "$BUDGET" == "off" ]] && exit 0

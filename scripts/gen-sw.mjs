@@ -18,11 +18,14 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TEMPLATE = path.join(ROOT, 'public', 'sw.js');
-const MARKER = /^const BUILD = \{ id: 'dev', files: \[\] \};.*$/m;
+const MARKER = /^const BUILD = \{ id: 'dev', files: \[\], kiosk: \[\] \};.*$/m;
 const OUTPUT = 'sw.js';
 // The embedding scripts are for a store's page and for the portal inside its frame,
 // where no service worker runs: never part of the offline shell.
 const NOT_SHELL = new Set([OUTPUT, 'embed.js', 'embed-frame.js']);
+// The kiosk app (docs/kiosk.md) is precached only by a kiosk's worker (sw.js?kiosk=1):
+// phones never download it.
+const isKiosk = (f) => f === 'kiosk.js' || f === 'kiosk.css' || f.startsWith('aftersales-kiosk-');
 
 const dir = path.resolve(process.argv[2] ?? process.env.TRUNK_STAGING_DIR ?? path.join(ROOT, 'dist'));
 
@@ -38,23 +41,25 @@ async function files(d) {
   return out.sort();
 }
 
-const shell = (await files(dir)).filter((f) => !NOT_SHELL.has(f));
+const all = (await files(dir)).filter((f) => !NOT_SHELL.has(f));
+const shell = all.filter((f) => !isKiosk(f));
+const kiosk = all.filter(isKiosk);
 if (!shell.includes('index.html')) {
   console.error(`gen-sw: no index.html in ${dir}`);
   process.exit(1);
 }
 const hash = createHash('sha256');
-for (const f of shell) {
+for (const f of all) {
   hash.update(f).update('\0').update(await readFile(path.join(dir, f))).update('\0');
 }
 const id = hash.digest('hex').slice(0, 16);
 
 const template = await readFile(TEMPLATE, 'utf8');
 if (!MARKER.test(template)) {
-  console.error(`gen-sw: ${TEMPLATE} lost its "const BUILD = { id: 'dev', files: [] };" line`);
+  console.error(`gen-sw: ${TEMPLATE} lost its "const BUILD = { id: 'dev', files: [], kiosk: [] };" line`);
   process.exit(1);
 }
-const build = `const BUILD = ${JSON.stringify({ id, files: shell })};`;
+const build = `const BUILD = ${JSON.stringify({ id, files: shell, kiosk })};`;
 // Whole-line comments and blank lines are the template's documentation; the
 // shipped worker leaves them out (it counts towards the first-load budget).
 const shipped = template
@@ -63,4 +68,4 @@ const shipped = template
   .filter((line) => line.trim() !== '' && !line.trim().startsWith('//') && !/^\s*(\/\*\*?|\*)/.test(line))
   .join('\n');
 await writeFile(path.join(dir, OUTPUT), `${shipped}\n`);
-console.error(`gen-sw: ${OUTPUT} build ${id}, ${shell.length} files precached: ${shell.join(', ')}`);
+console.error(`gen-sw: ${OUTPUT} build ${id}, ${shell.length} files precached: ${shell.join(', ')}; a kiosk's also: ${kiosk.join(', ') || 'none'}`);

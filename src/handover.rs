@@ -198,6 +198,18 @@ pub fn load_draft() -> Option<Draft> {
     storage::load_session(DRAFT_KEY).and_then(|json| serde_json::from_str(&json).ok())
 }
 
+/// The check handed over in the page's link ([`draft_for_another_device`],
+/// [`draft_in_link`]), else this tab's ([`load_draft`]), and whether it came
+/// from the link.
+pub fn draft_from_link_or_tab(fragment: &str) -> Option<(Draft, bool)> {
+    let (_, query) = crate::browser::router::split_fragment(fragment);
+    let (json, linked) = match crate::browser::router::query_param(query, "draft") {
+        Some(json) => (json, true),
+        None => (storage::load_session(DRAFT_KEY)?, false),
+    };
+    Some((serde_json::from_str(&json).ok()?, linked))
+}
+
 /// The check in progress for a link into the requests app where the browser
 /// keeps nothing for this tab (a store's frame with third-party data blocked):
 /// `?draft=…` for the link's fragment, else nothing. Only in the frame's own
@@ -211,7 +223,21 @@ pub fn draft_in_link(draft: &Draft) -> String {
         .unwrap_or_default()
 }
 
-/// The check handed over in a link's fragment ([`draft_in_link`]).
+/// The check for a link another device opens (a kiosk's "continue on my
+/// phone"): `?draft=…` for the link's fragment, without the phone number the
+/// order was looked up with.
+pub fn draft_for_another_device(draft: &Draft) -> String {
+    let draft = Draft {
+        phone: String::new(),
+        ..draft.clone()
+    };
+    serde_json::to_string(&draft)
+        .map(|json| format!("?draft={}", crate::browser::router::encode(&json)))
+        .unwrap_or_default()
+}
+
+/// The check handed over in a link's fragment ([`draft_in_link`],
+/// [`draft_for_another_device`]).
 pub fn draft_from_link(fragment: &str) -> Option<Draft> {
     let (_, query) = crate::browser::router::split_fragment(fragment);
     serde_json::from_str(&crate::browser::router::query_param(query, "draft")?).ok()

@@ -6,7 +6,9 @@
 //!   size budget (`scripts/bundle-size.sh`);
 //! - [`requests`] (bin `aftersales-requests`, `requests.html`): filing with the
 //!   offline outbox, "My requests" and tracking, loaded only when the customer
-//!   files a request or opens "My requests".
+//!   files a request or opens "My requests";
+//! - [`kiosk`] (bin `aftersales-kiosk`, `kiosk.js`): a shared touch screen in a
+//!   showroom, around either app's page, loaded only in kiosk mode (`?kiosk=1`).
 //!
 //! Apps use [`ui`], [`browser`], the engine (`aftersales_rules`) and the
 //! contract, never another app. The one seam between apps is [`handover`]: the
@@ -16,6 +18,7 @@
 pub mod ui;
 pub mod browser;
 pub mod handover;
+pub mod kiosk;
 pub mod requests;
 pub mod self_check;
 

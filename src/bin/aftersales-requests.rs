@@ -3,8 +3,16 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    use aftersales_portal::requests::courier::Courier;
     use aftersales_portal::requests::App;
-    aftersales_portal::browser::mount::start(|mount| leptos::view! { <App mount /> });
+    use leptos::prelude::IntoAny;
+    aftersales_portal::browser::mount::start(|mount| {
+        if mount.courier {
+            leptos::view! { <Courier mount /> }.into_any()
+        } else {
+            leptos::view! { <App mount /> }.into_any()
+        }
+    });
 }
 
 /// Natively the app only runs its unit tests (`cargo test`).

@@ -27,3 +27,17 @@ pub fn ticking() -> ReadSignal<Timestamp> {
     });
     clock
 }
+
+/// Waits `ms` milliseconds (a timer; nothing to wait on without a window).
+pub async fn sleep(ms: f64) {
+    use wasm_bindgen::JsCast;
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                resolve.unchecked_ref(),
+                ms as i32,
+            );
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

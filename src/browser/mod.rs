@@ -9,6 +9,7 @@ pub mod events;
 pub mod http;
 pub mod idb;
 pub mod ids;
+pub mod kiosk;
 pub mod language;
 pub mod mount;
 pub mod router;

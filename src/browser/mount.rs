@@ -21,6 +21,9 @@
 //! A page opened with `?embed=1` (the frame of `embed.js`, `browser::embed`) is
 //! embedded: its query's `lang`, `accent` and `order` count as those attributes,
 //! no service worker is registered, and links between the apps keep the query.
+//! A page opened with `?kiosk=1` runs in kiosk mode (`browser::kiosk`); its links
+//! carry the kiosk query on, and `courier=1` marks the requests app's hidden
+//! delivery frame (`requests::courier`).
 
 use crate::browser::router::{encode, query_param};
 use crate::ui::i18n::Lang;
@@ -49,6 +52,10 @@ pub struct Mount {
     pub lang: Option<Lang>,
     pub accent: Option<String>,
     pub order: Option<String>,
+    /// On a shared touch screen (`?kiosk=1`).
+    pub kiosk: bool,
+    /// The kiosk's hidden frame that only delivers the outbox (`?kiosk=1&courier=1`).
+    pub courier: bool,
 }
 
 impl Mount {
@@ -68,6 +75,8 @@ impl Mount {
             lang: attr("data-lang").as_deref().and_then(Lang::from_tag),
             accent: attr("data-accent"),
             order: attr("data-order"),
+            kiosk: false,
+            courier: false,
         }
     }
 
@@ -79,6 +88,12 @@ impl Mount {
         let mut mount = Mount::from_attributes(attr);
         let query = query.strip_prefix('?').unwrap_or(query);
         if query_param(query, "embed").as_deref() != Some("1") {
+            if let Some(carried) = crate::browser::kiosk::carried(query) {
+                mount.self_check.push_str(&carried);
+                mount.requests.push_str(&carried);
+                mount.courier = query_param(query, "courier").as_deref() == Some("1");
+                mount.kiosk = true;
+            }
             return mount;
         }
         mount.embedded = true;
@@ -108,6 +123,23 @@ impl Mount {
         format!("{}{fragment}", self.requests)
     }
 
+    /// The configuration of the mount element `root` on this page, read and
+    /// nothing else (also by the kiosk app, which mounts beside it).
+    #[cfg(target_arch = "wasm32")]
+    pub fn of_element(root: &web_sys::Element) -> Mount {
+        let query = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default();
+        Mount::from_page(
+            |name| {
+                root.get_attribute(name)
+                    .map(|v| v.trim().to_owned())
+                    .filter(|v| !v.is_empty())
+            },
+            &query,
+        )
+    }
+
     /// The mount element, emptied of the host's fallback content (noscript text,
     /// spinner) but for the first paint on show, which stays until the app is
     /// ready ([`ready`]), and its configuration; the service worker
@@ -124,19 +156,23 @@ impl Mount {
             web_sys::console::error_1(&format!("aftersales portal: no element #{MOUNT_ID}").into());
             return None;
         };
-        let query = web_sys::window()
-            .and_then(|w| w.location().search().ok())
-            .unwrap_or_default();
-        let mount = Mount::from_page(
-            |name| {
-                root.get_attribute(name)
-                    .map(|v| v.trim().to_owned())
-                    .filter(|v| !v.is_empty())
-            },
-            &query,
-        );
+        let mount = Mount::of_element(&root);
         if let Some(worker) = &mount.service_worker {
-            crate::browser::service_worker::register_service_worker(worker);
+            // A kiosk's worker also keeps the kiosk app for offline use (sw.js).
+            let worker = if mount.kiosk {
+                format!("{worker}?kiosk=1")
+            } else {
+                worker.clone()
+            };
+            crate::browser::service_worker::register_service_worker(&worker);
+        }
+        if mount.kiosk {
+            crate::browser::kiosk::activate();
+            let _ = root.set_attribute("data-kiosk", "");
+            // The courier is a hidden frame: the kiosk around it is its parent's.
+            if !mount.courier {
+                crate::browser::kiosk::load();
+            }
         }
         if mount.embedded {
             // The stylesheet leaves the store's page its own header.
@@ -266,9 +302,31 @@ mod tests {
             "index.html?embed=1&lang=en&accent=%23ffd700"
         );
 
+        let kiosk_in_frame = Mount::from_page(|_| None, "?embed=1&kiosk=1");
+        assert!(!kiosk_in_frame.kiosk, "a store's page is no kiosk");
+
         let unknown_lang = Mount::from_page(|_| None, "embed=1&lang=fr");
         assert!(unknown_lang.embedded);
         assert_eq!(unknown_lang.lang, None);
         assert_eq!(unknown_lang.requests, "requests.html?embed=1");
+    }
+
+    #[test]
+    fn a_kiosk_page_carries_kiosk_mode_to_the_other_app() {
+        let kiosk = Mount::from_page(|_| None, "?kiosk=1&idle=5&warn=3&lang=en");
+        assert!(kiosk.kiosk);
+        assert!(!kiosk.courier && !kiosk.embedded);
+        assert_eq!(
+            kiosk.lang, None,
+            "the kiosk's language is the customer's choice"
+        );
+        assert_eq!(
+            kiosk.requests_page("#/file/return"),
+            "requests.html?kiosk=1&idle=5&warn=3#/file/return"
+        );
+        assert_eq!(kiosk.self_check, "index.html?kiosk=1&idle=5&warn=3");
+        let courier = Mount::from_page(|_| None, "?kiosk=1&courier=1");
+        assert!(courier.courier);
+        assert!(!Mount::from_page(|_| None, "?courier=1").courier);
     }
 }

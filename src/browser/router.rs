@@ -113,15 +113,22 @@ impl<R: Fragment> HashRouter<R> {
         HashRouter { route, set }
     }
 
-    /// Goes to `route` as a new history entry (the back button returns here).
+    /// Goes to `route` as a new history entry (the back button returns here),
+    /// but in kiosk mode.
     pub fn go(&self, route: R) {
         if route == self.route.get_untracked() {
             return;
         }
         let href = route.href();
         if let Some(location) = web_sys::window().map(|w| w.location()) {
-            // Fires hashchange, which updates the signal.
-            if location.set_hash(&href).is_ok() {
+            // Both fire hashchange, which updates the signal. A kiosk keeps no
+            // history a later customer could go back through.
+            let moved = if crate::browser::kiosk::active() {
+                location.replace(&href)
+            } else {
+                location.set_hash(&href)
+            };
+            if moved.is_ok() {
                 return;
             }
         }
@@ -144,6 +151,19 @@ impl<R: Fragment> HashRouter<R> {
         }
         self.set.set(route);
     }
+}
+
+/// This page's address, without its query, with `fragment`: a link to share or
+/// scan opens the plain portal, not a kiosk or a store's frame.
+pub fn plain_link(fragment: &str) -> String {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return fragment.to_owned();
+    };
+    format!(
+        "{}{}{fragment}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default()
+    )
 }
 
 /// The location's fragment, `#…` (empty without a window).

@@ -4,6 +4,8 @@
 //! Everything degrades quietly: no storage (private mode, sandboxed iframe) just
 //! means nothing is remembered.
 
+use crate::browser::idb;
+
 /// Every key the portal stores in `localStorage` starts with this prefix.
 pub const STORAGE_PREFIX: &str = "aftersales:";
 
@@ -56,12 +58,16 @@ pub fn remove_session(key: &str) {
 }
 
 /// Forgets everything the portal keeps about the customer on this device: every
-/// `aftersales:` key of local and session storage and the outbox's IndexedDB
-/// database `aftersales` (the kiosk's "new customer").
+/// `aftersales:` key of local and session storage and the device store
+/// (IndexedDB `aftersales`).
 pub fn wipe_customer_data() {
     if let Some(idb) = web_sys::window().and_then(|w| w.indexed_db().ok().flatten()) {
-        let _ = idb.delete_database("aftersales");
+        let _ = idb.delete_database(idb::DATABASE);
     }
+    wipe_storages();
+}
+
+fn wipe_storages() {
     for s in [storage(), session_storage()].into_iter().flatten() {
         let keys: Vec<String> = (0..s.length().unwrap_or(0))
             .filter_map(|i| s.key(i).ok().flatten())
@@ -74,22 +80,57 @@ pub fn wipe_customer_data() {
 }
 
 /// Forgets the customer ([`wipe_customer_data`]) and opens `url` as a new
-/// page, reloading when only the fragment differs: a plain navigation would
-/// keep this page's memory.
+/// page: the footer's "clear my data" and a store page's `reset()`.
 pub fn start_afresh(url: &str) {
+    wipe_customer_data();
+    open_afresh(url);
+}
+
+/// The kiosk's reset: like [`start_afresh`], but a filed request the server
+/// has not confirmed stays in the outbox (nobody could file it again; the
+/// kiosk's courier sends it, unseen), with its photos. Local and session
+/// storage go at once; the start page comes when the device store is done, or
+/// after [`RESET_WAIT_MS`] whatever it is doing (the kiosk app of the next page
+/// forgets again).
+pub fn start_afresh_keeping_undelivered(url: &str) {
+    wipe_storages();
+    let opened = std::rc::Rc::new(std::cell::Cell::new(false));
+    for wait in [false, true] {
+        let (url, opened) = (url.to_owned(), opened.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            if wait {
+                crate::browser::clock::sleep(RESET_WAIT_MS).await;
+            } else {
+                forget_all_but_undelivered().await;
+            }
+            if !opened.replace(true) {
+                open_afresh(&url);
+            }
+        });
+    }
+}
+
+/// The longest a kiosk's reset waits for the device store.
+pub const RESET_WAIT_MS: f64 = 3_000.0;
+
+/// The device store but for requests not yet delivered (nothing at all if it
+/// cannot be read).
+pub async fn forget_all_but_undelivered() {
+    if idb::keep_only_undelivered().await.is_err() {
+        let _ = idb::wipe().await;
+    }
+}
+
+/// Opens `url` in place of this page (no history entry), reloading when only
+/// the fragment differs: a plain navigation would keep this page's memory.
+fn open_afresh(url: &str) {
     let Some(location) = web_sys::window().map(|w| w.location()) else {
         return;
     };
-    wipe_customer_data();
     let (page, fragment) = url.split_once('#').unwrap_or((url, ""));
-    if location
-        .href()
-        .ok()
-        .as_deref()
-        .and_then(|h| h.split('#').next())
-        == Some(page)
-    {
-        let _ = location.set_hash(fragment);
+    let here = location.href().ok();
+    if here.as_deref().and_then(|h| h.split('#').next()) == Some(page) {
+        let _ = location.replace(&format!("#{fragment}"));
         let _ = location.reload();
     } else {
         let _ = location.replace(url);

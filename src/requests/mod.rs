@@ -14,14 +14,16 @@
 //!   "received" with its tracking code, photo progress, or what to fix ([`sent`]);
 //! - `#/r/<id>?code=<code>`: one request from the server, on any device
 //!   ([`track`]).
+//!
+//! In a kiosk's hidden frame it only delivers what waits ([`courier`]).
 
 pub mod api;
 pub mod contact;
+pub mod courier;
 mod file;
 mod mine;
 pub mod outbox;
 pub mod photo;
-pub mod qr;
 mod sent;
 mod track;
 pub mod when;
@@ -155,7 +157,7 @@ impl Ctx {
 }
 
 /// Filing needs the backend: without `data-api-base` it is the page's `api/`.
-const DEFAULT_API_BASE: &str = "api/";
+pub(crate) const DEFAULT_API_BASE: &str = "api/";
 
 /// The server's status in words.
 pub fn status_text(l: Lang, status: RequestStatus) -> &'static str {
@@ -229,6 +231,9 @@ pub fn App(mount: Mount) -> impl IntoView {
 
     let manage = mount.manage_document;
     let home = format!("{}#/", mount.self_check);
+    // A shared kiosk offers no list of this device's requests.
+    let in_kiosk = mount.kiosk;
+
     let ctx = Ctx {
         lang,
         router,
@@ -268,7 +273,17 @@ pub fn App(mount: Mount) -> impl IntoView {
                         embed::emit_changed(HostEvent::Navigate(id));
                     }
                     match page {
-                        Page::Mine => view! { <mine::MinePage /> }.into_any(),
+                        Page::Mine if in_kiosk => {
+                            if let Some(w) = web_sys::window() {
+                                let _ = w.location().replace(&ctx.self_check("#/"));
+                            }
+                            ().into_any()
+                        }
+                        Page::Mine => {
+                            // The device is shared: no list of what was filed on it.
+                            view! { <mine::MinePage /> }
+                                .into_any()
+                        }
                         Page::File(kind) => view! { <file::FilePage kind /> }.into_any(),
                         Page::Entry(id) => view! { <sent::EntryPage id /> }.into_any(),
                         Page::Track { id, code } => {

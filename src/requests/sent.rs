@@ -3,6 +3,8 @@
 //! retries, "try again now"), then "received" with the tracking code while its
 //! photos go out one by one with their progress; or, when the server refused
 //! it (409/422), what to fix, with the form to correct and send it again.
+//! On a kiosk the request is followed by its tracking code only: the code, a
+//! QR code of its tracking page to scan, and "Done", which resets the kiosk.
 
 use std::rc::Rc;
 
@@ -13,7 +15,8 @@ use aftersales_rules::Timestamp;
 use super::file::{request_form, FormInit, Submit};
 use super::{Ctx, Page};
 use crate::browser::clock;
-use crate::browser::router::Fragment;
+use crate::browser::router::{plain_link, Fragment};
+use crate::browser::storage;
 use crate::requests::api::Problem;
 use crate::requests::contact::{ContactDraft, Field};
 use crate::requests::outbox::{
@@ -22,6 +25,7 @@ use crate::requests::outbox::{
 };
 use crate::ui::format;
 use crate::ui::i18n::{self, Lang};
+use crate::ui::qr::qr_image;
 use crate::ui::shell::PageTitle;
 use crate::ui::text::{colon, text};
 
@@ -251,7 +255,34 @@ fn sending(
             }}
         </div>
         {photo_list(known, upload, thumbs, last)}
+        {kiosk_done(None)}
     }
+}
+
+/// On a kiosk: the tracking page to scan (once there is a code) and "Done".
+fn kiosk_done(track: Option<Page>) -> Option<impl IntoView> {
+    let ctx = expect_context::<Ctx>();
+    ctx.mount.with_value(|m| m.kiosk).then_some(())?;
+    let start = ctx.self_check("#/");
+    Some(view! {
+        <section class="asp-kiosk-done">
+            {track
+                .map(|page| {
+                    view! {
+                        <p class="asp-hint">{text(|l| tr!(l, kiosk.filed_scan))}</p>
+                        {qr_image(&plain_link(&page.href()), text(|l| tr!(l, kiosk.track_qr)))}
+                    }
+                })}
+            <button
+                type="button"
+                class="asp-button"
+                data-action="done"
+                on:click=move |_| storage::start_afresh_keeping_undelivered(&start)
+            >
+                {text(|l| tr!(l, kiosk.done))}
+            </button>
+        </section>
+    })
 }
 
 fn received(
@@ -270,6 +301,7 @@ fn received(
                 .or_else(|| k.mine.as_ref().map(|m| m.tracking_code.clone()))
         })
     };
+    let kiosk = expect_context::<Ctx>().mount.with_value(|m| m.kiosk);
     let photos_pending = move || {
         known.with(|k| {
             k.as_ref()
@@ -301,25 +333,31 @@ fn received(
                 })
         }}
         {photo_list(known, upload, thumbs, last)}
-        <p class="asp-actions">
-            {move || {
-                let id = id.clone();
-                code()
-                    .map(|code| {
-                        view! {
-                            <a
-                                class="asp-button"
-                                data-action="follow"
-                                href=Page::Track { id, code }.href()
-                            >
-                                {text(|l| tr!(l, requests.follow))}
-                            </a>
-                        }
-                    })
-            }} <a class="asp-secondary" href="#/">
-                {text(|l| tr!(l, portal.my_requests))}
-            </a>
-        </p>
+        {move || {
+            let track = code()
+                .map(|code| Page::Track {
+                    id: id.clone(),
+                    code,
+                });
+            if kiosk {
+                return kiosk_done(track).into_any();
+            }
+            view! {
+                <p class="asp-actions">
+                    {track
+                        .map(|page| {
+                            view! {
+                                <a class="asp-button" data-action="follow" href=page.href()>
+                                    {text(|l| tr!(l, requests.follow))}
+                                </a>
+                            }
+                        })} <a class="asp-secondary" href="#/">
+                        {text(|l| tr!(l, portal.my_requests))}
+                    </a>
+                </p>
+            }
+                .into_any()
+        }}
     }
 }
 

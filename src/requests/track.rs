@@ -11,13 +11,14 @@ use aftersales_contract::ErrorCode;
 use aftersales_rules::Timestamp;
 
 use super::when::when;
-use super::{qr, status_id, status_text, Ctx, Page};
-use crate::browser::router::Fragment;
+use super::{status_id, status_text, Ctx, Page};
+use crate::browser::router::{plain_link, Fragment};
 use crate::browser::storage;
 use crate::requests::api::{self, ApiError, Due, RequestStatus, RequestView};
 use crate::requests::outbox::{self, MyRequest};
 use crate::ui::format;
 use crate::ui::i18n::{self, Lang};
+use crate::ui::qr::qr_image;
 use crate::ui::shell::PageTitle;
 use crate::ui::text::{colon, text};
 
@@ -57,15 +58,6 @@ fn upcoming(due: &[Due], now: Timestamp, status: RequestStatus) -> Vec<(String, 
 /// Key of the "survey answered or declined" mark of a request.
 fn survey_key(id: &str) -> String {
     format!("survey-done:{id}")
-}
-
-/// This page's address with `fragment`, to share.
-fn share_url(fragment: &str) -> String {
-    let href = web_sys::window()
-        .and_then(|w| w.location().href().ok())
-        .unwrap_or_default();
-    let base = href.split('#').next().unwrap_or_default();
-    format!("{base}{fragment}")
 }
 
 /// `navigator.clipboard.writeText` (secure contexts only); `false` where missing.
@@ -255,7 +247,7 @@ fn tracked(
     let history = tracking.history.clone();
     let attachments = tracking.attachments;
     let order_number = tracking.order_number.clone();
-    let share = share_url(
+    let share = plain_link(
         &Page::Track {
             id: id.clone(),
             code: code.clone(),
@@ -453,7 +445,7 @@ fn share_view(url: String) -> impl IntoView {
             copied.try_set(done);
         });
     };
-    let qr = qr::path(&url);
+    let qr = qr_image(&url, text(|l| tr!(l, requests.qr_label)));
     view! {
         <section class="asp-share" aria-labelledby="asp-share-title">
             <h3 class="asp-sub" id="asp-share-title">
@@ -476,21 +468,7 @@ fn share_view(url: String) -> impl IntoView {
             <p class="asp-live" aria-live="polite">
                 {move || copied.get().then(|| tr!(ctx.lang.get(), requests.copied))}
             </p>
-            {qr
-                .map(|(d, side)| {
-                    view! {
-                        <svg
-                            class="asp-qr"
-                            viewBox=format!("0 0 {side} {side}")
-                            role="img"
-                            aria-label=text(|l| tr!(l, requests.qr_label))
-                            shape-rendering="crispEdges"
-                        >
-                            <rect width=side height=side fill="#ffffff"></rect>
-                            <path d=d fill="#000000"></path>
-                        </svg>
-                    }
-                })}
+            {qr}
         </section>
     }
 }

@@ -30,6 +30,7 @@ use aftersales_rules::{Policy, RequestType, Timestamp};
 
 use crate::browser::embed::{self, HostEvent};
 use crate::browser::mount::Mount;
+use crate::browser::router::{current_hash, Fragment};
 use crate::browser::{clock, storage};
 use crate::handover::{self, Draft};
 use crate::ui::brand::Brand;
@@ -151,7 +152,16 @@ fn footer(lang: RwSignal<Lang>) -> impl IntoView {
 #[component]
 fn Pages(policy: Arc<Policy>, lang: RwSignal<Lang>, mount: StoredValue<Mount>) -> impl IntoView {
     let router = Router::install();
-    let draft = RwSignal::new(handover::load_draft().unwrap_or_default());
+    // A check opened from another device's link (a kiosk's "continue on my
+    // phone") replaces this tab's; the link's draft then leaves the address bar.
+    let (draft, linked) = handover::draft_from_link_or_tab(&current_hash()).unwrap_or_default();
+    if linked {
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let href = router.route.get_untracked().href();
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
+        }
+    }
+    let draft = RwSignal::new(draft);
     Effect::new(move |_| draft.with(handover::save_draft));
     let clock = clock::ticking();
     let portal = Portal {

@@ -1,6 +1,6 @@
 //! UI pieces shared by every app: texts and languages, the shell (header,
 //! page titles, focus, back link, not found), the form field, the store's
-//! brand, formatting, and loading the policy.
+//! brand, formatting, loading the policy, and QR codes of links.
 
 #[macro_use]
 pub mod i18n;
@@ -8,5 +8,6 @@ pub mod brand;
 pub mod field;
 pub mod format;
 pub mod policy;
+pub mod qr;
 pub mod shell;
 pub mod text;

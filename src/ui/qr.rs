@@ -1,8 +1,10 @@
-//! A QR code of the tracking link, drawn as one SVG path (`qrcodegen`, a small
-//! pure-Rust encoder: no image, no canvas).
+//! A QR code of a link (the tracking page, the kiosk's "continue on my phone"),
+//! drawn as one SVG path (`qrcodegen`, a small pure-Rust encoder: no image, no
+//! canvas).
 
 use std::fmt::Write;
 
+use leptos::prelude::*;
 use qrcodegen::{QrCode, QrCodeEcc};
 
 /// Modules of white border on each side (the standard's quiet zone).
@@ -37,6 +39,25 @@ pub fn path(text: &str) -> Option<(String, i32)> {
         }
     }
     Some((d, size + 2 * QUIET))
+}
+
+/// The QR code of `link` as an image named `label`; nothing if the link is too
+/// long for a QR code.
+pub fn qr_image(link: &str, label: impl Fn() -> &'static str + Send + 'static) -> impl IntoView {
+    path(link).map(|(d, side)| {
+        view! {
+            <svg
+                class="asp-qr"
+                viewBox=format!("0 0 {side} {side}")
+                role="img"
+                aria-label=label
+                shape-rendering="crispEdges"
+            >
+                <rect width=side height=side fill="#ffffff"></rect>
+                <path d=d fill="#000000"></path>
+            </svg>
+        }
+    })
 }
 
 #[cfg(test)]

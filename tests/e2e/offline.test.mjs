@@ -75,8 +75,11 @@ async function shellFiles(dir = DIST) {
     if (e.isDirectory()) out.push(...(await shellFiles(full)));
     else out.push(path.relative(DIST, full).split(path.sep).join('/'));
   }
-  // Neither sw.js nor the embedding scripts (a store's page, the frame: no service worker there).
-  return out.filter((f) => !['sw.js', 'embed.js', 'embed-frame.js'].includes(f)).sort();
+  // Neither sw.js nor the embedding scripts (a store's page, the frame: no service
+  // worker there), nor the kiosk app (only a kiosk's worker keeps it).
+  return out
+    .filter((f) => !['sw.js', 'embed.js', 'embed-frame.js', 'kiosk.js', 'kiosk.css'].includes(f) && !f.startsWith('aftersales-kiosk-'))
+    .sort();
 }
 
 let browser;

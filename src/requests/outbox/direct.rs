@@ -4,10 +4,9 @@
 //! customer was told so before submitting (the form's notice). The body and the
 //! reading of the replies are the outbox's, so the server sees the same request.
 
-use wasm_bindgen::JsCast;
-
 use super::model::*;
 use super::store::now_ms;
+use crate::browser::clock::sleep;
 use crate::browser::embed::{self, HostEvent};
 use crate::browser::ids;
 use crate::requests::api;
@@ -63,16 +62,4 @@ pub async fn send_directly(
         }
     }
     Err(SubmitError::Unsent)
-}
-
-async fn sleep(ms: f64) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                resolve.unchecked_ref(),
-                ms as i32,
-            );
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

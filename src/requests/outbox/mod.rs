@@ -28,6 +28,6 @@ pub use model::{
 };
 pub use store::{
     discard, entries, entry, forget, my_request, my_requests, note_status, photo_blob, refresh,
-    resubmit, stored_request, submit, upload_progress, wipe,
+    resubmit, stored_request, submit, upload_progress,
 };
 pub use sync::{start_sync_service, sync_now};

@@ -276,13 +276,6 @@ pub async fn forget(id: &str) -> Result<(), IdbError> {
     Ok(())
 }
 
-/// Deletes everything the portal stored on the device (kiosk "wipe").
-pub async fn wipe() -> Result<(), IdbError> {
-    idb::wipe().await?;
-    tabs::stored();
-    Ok(())
-}
-
 thread_local! {
     static UPLOAD: RefCell<Option<UploadProgress>> = const { RefCell::new(None) };
 }
