@@ -14,8 +14,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::handoff::ContinueOnPhone;
-use super::Kiosk;
-use super::Phase;
+use super::{Kiosk, Phase};
 use crate::browser::mount::{Mount, MOUNT_ID};
 use crate::browser::{idb, language, storage};
 use crate::ui::brand::Brand;
@@ -25,13 +24,13 @@ use crate::ui::text::{self, text};
 
 /// Session key: this customer passed the welcome screen (wiped at reset).
 const STARTED_KEY: &str = "kiosk-started";
+/// Session key: this customer's text size, an index into [`TEXT_SIZES`].
+const TEXT_SIZE_KEY: &str = "kiosk-text-size";
+
 /// A text size: the mount's `data-text-size`, the button's face, its name.
 type TextSize = (&'static str, &'static str, fn(Lang) -> &'static str);
 
-/// Session key: this customer's text size, an index into [`TEXT_SIZES`].
-const TEXT_SIZE_KEY: &str = "kiosk-text-size";
-/// The text sizes offered: the value of the mount's `data-text-size`, the
-/// button's face and its name.
+/// The text sizes offered (`style/kiosk.css` scales the root for each).
 const TEXT_SIZES: [TextSize; 3] = [
     ("1", "A", |l| tr!(l, kiosk.text_standard)),
     ("2", "A+", |l| tr!(l, kiosk.text_larger)),

@@ -151,7 +151,7 @@ describe('embedded in a store\'s page', () => {
     [390, 'phone'],
     [1280, 'desktop'],
   ]) {
-    test(`at ${width} px the frame is as tall as its content on the first page, a question and an answer`, async () => {
+    test(`at ${width} px the frame is as tall as its content on the first page, a question, an answer and the filing form`, async () => {
       const viewport = { width, height: width > 1000 ? 800 : 700 };
       const url = env.store.page('/sizing', storePage(env.server.base, { attrs: 'lang="en" request="return"' }));
       const { context, page, frame } = await openStore(url, { viewport });
@@ -166,6 +166,12 @@ describe('embedded in a store\'s page', () => {
         await answerAll(frame, 'yes', { reason: 'other' });
         await assertFits(page, frame, 'the answer page');
         if (width !== 320) await shot(page, `embed-answer-${name}-en`);
+        // The requests app, another page in the same frame, sizes it too.
+        await (await fileLink(frame)).click();
+        await frame.waitForURL(/requests\.html\?embed=1.*#\/file\/return/);
+        await frame.locator('[data-notice="no-device-store"]').waitFor();
+        await assertFits(page, frame, 'the filing form (the requests app)');
+        if (width !== 320) await shot(page, `embed-form-${name}-en`);
       } finally {
         await context.close();
       }
