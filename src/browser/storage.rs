@@ -121,19 +121,21 @@ pub async fn forget_all_but_undelivered() {
     }
 }
 
-/// Opens `url` in place of this page (no history entry), reloading when only
-/// the fragment differs: a plain navigation would keep this page's memory.
+/// Opens `url` (absolute or relative to this page) in place of this page (no
+/// history entry), reloading when only the fragment differs: the browser would
+/// otherwise only move to the fragment and keep this page's memory.
 fn open_afresh(url: &str) {
     let Some(location) = web_sys::window().map(|w| w.location()) else {
         return;
     };
-    let (page, fragment) = url.split_once('#').unwrap_or((url, ""));
-    let here = location.href().ok();
-    if here.as_deref().and_then(|h| h.split('#').next()) == Some(page) {
+    let here = location.href().unwrap_or_default();
+    let url = web_sys::Url::new_with_base(url, &here).map_or_else(|_| url.to_owned(), |u| u.href());
+    let (page, fragment) = url.split_once('#').unwrap_or((&url, ""));
+    if here.split('#').next() == Some(page) {
         let _ = location.replace(&format!("#{fragment}"));
         let _ = location.reload();
     } else {
-        let _ = location.replace(url);
+        let _ = location.replace(&url);
     }
 }
 
