@@ -202,8 +202,7 @@ pub fn load_draft() -> Option<Draft> {
 /// [`draft_in_link`]), else this tab's ([`load_draft`]), and whether it came
 /// from the link.
 pub fn draft_from_link_or_tab(fragment: &str) -> Option<(Draft, bool)> {
-    let (_, query) = crate::browser::router::split_fragment(fragment);
-    let (json, linked) = match crate::browser::router::query_param(query, "draft") {
+    let (json, linked) = match draft_param(fragment) {
         Some(json) => (json, true),
         None => (storage::load_session(DRAFT_KEY)?, false),
     };
@@ -239,8 +238,13 @@ pub fn draft_for_another_device(draft: &Draft) -> String {
 /// The check handed over in a link's fragment ([`draft_in_link`],
 /// [`draft_for_another_device`]).
 pub fn draft_from_link(fragment: &str) -> Option<Draft> {
+    serde_json::from_str(&draft_param(fragment)?).ok()
+}
+
+/// The `draft` parameter of a link's fragment (`#/file/return?draft=…`).
+fn draft_param(fragment: &str) -> Option<String> {
     let (_, query) = crate::browser::router::split_fragment(fragment);
-    serde_json::from_str(&crate::browser::router::query_param(query, "draft")?).ok()
+    crate::browser::router::query_param(query, "draft")
 }
 
 /// Keeps the check in progress for this tab.

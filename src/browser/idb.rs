@@ -315,16 +315,13 @@ pub async fn wipe() -> Result<(), IdbError> {
 /// Forgets the customer but for requests not yet delivered: those (and their
 /// photos) stay in the outbox until the server confirmed them, since nobody
 /// could file them again; "My requests" goes. With nothing waiting the whole
-/// database goes. Returns how many requests wait.
-pub async fn keep_only_undelivered() -> Result<u32, IdbError> {
-    let waiting = count(OUTBOX).await?;
-    if waiting == 0 {
-        wipe().await?;
-        return Ok(0);
+/// database goes.
+pub async fn keep_only_undelivered() -> Result<(), IdbError> {
+    if count(OUTBOX).await? == 0 {
+        return wipe().await;
     }
     let db = database().await?;
     let tx = transaction(&db, &[MINE], true)?;
     tx.object_store(MINE)?.clear()?;
-    finished(&tx).await?;
-    Ok(waiting)
+    finished(&tx).await
 }

@@ -114,7 +114,7 @@ impl<R: Fragment> HashRouter<R> {
     }
 
     /// Goes to `route` as a new history entry (the back button returns here),
-    /// but in kiosk mode.
+    /// except in kiosk mode, where it replaces the current one.
     pub fn go(&self, route: R) {
         if route == self.route.get_untracked() {
             return;

@@ -231,7 +231,6 @@ pub fn App(mount: Mount) -> impl IntoView {
 
     let manage = mount.manage_document;
     let home = format!("{}#/", mount.self_check);
-    // A shared kiosk offers no list of this device's requests.
     let in_kiosk = mount.kiosk;
 
     let ctx = Ctx {
