@@ -5,12 +5,15 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { assertAccessible, axeViolations } from './lib/axe.mjs';
 import { Backend } from './lib/backend.mjs';
-import { DESKTOP, PHONE, launch, newContext, shot, watch } from './lib/browser.mjs';
+import { DESKTOP, PHONE, launch, launchWithPartitionedStorage, newContext, shot, watch } from './lib/browser.mjs';
 import { HostSite, startDemoShop, storePage } from './lib/host.mjs';
 import { answerAll, chooseDemoOrder, chooseRequest, fileLink, heading, openDemoOrders, shownLang } from './lib/portal.mjs';
-import { DEMO, fillContact, received, submit, submitButton } from './lib/requests.mjs';
+import { DEMO, fillContact, myRequestsLoaded, received, requestItem, submit, submitButton } from './lib/requests.mjs';
 import { text } from './lib/texts.mjs';
 
 const env = {};
@@ -233,6 +236,67 @@ describe('embedded in a store\'s page', () => {
       assert.deepEqual(await stored(), { local: [], session: [], databases: [] });
     } finally {
       await context.close();
+    }
+  });
+
+  test('on another site with the partitioned storage a browser profile gives a third-party frame: the outbox and "My requests" live in the partition, and reset() empties it', { timeout: 120_000 }, async () => {
+    // A customer's everyday profile (a fresh context is incognito-like and gives a
+    // third-party frame no storage at all: the first test).
+    const profile = await mkdtemp(path.join(os.tmpdir(), 'aftersales-partition-'));
+    const context = await launchWithPartitionedStorage(profile, { locale: 'en-US', viewport: PHONE });
+    try {
+      await context.addInitScript(recordPortalEvents);
+      const page = context.pages()[0] ?? (await context.newPage());
+      const errors = watch(page);
+      await page.goto(env.store.page('/partitioned', storePage(env.server.base, { attrs: 'lang="en"' })));
+      const frame = await portalFrame(page);
+      await heading(frame).waitFor();
+      await heard(page, 'ready');
+      assert.equal(await frame.evaluate(() => { try { localStorage.setItem('aftersales:probe', '1'); localStorage.removeItem('aftersales:probe'); return true; } catch { return false; } }), true, 'the frame has storage');
+
+      await chooseRequest(frame, 'return');
+      await openDemoOrders(frame);
+      await chooseDemoOrder(frame, DEMO.return);
+      await answerAll(frame, 'yes', { reason: 'other' });
+      await (await fileLink(frame)).click();
+      await fillContact(frame);
+      // Storage is there: no warning, and the request goes through the outbox.
+      assert.equal(await frame.locator('[data-notice="no-device-store"]').count(), 0);
+      const id = await submit(frame);
+      await received(frame);
+      await heard(page, 'filed');
+      assert.deepEqual(env.server.query(`SELECT id FROM requests WHERE id = '${id}'`), [{ id }]);
+
+      // "My requests" inside this store's frame lists it...
+      await frame.goto(`${env.server.base}requests.html?embed=1&lang=en#/`);
+      await requestItem(frame, id).waitFor();
+      // ...while the portal's own site, in the same browser, keeps its storage apart.
+      const own = await context.newPage();
+      await own.goto(`${env.server.base}requests.html#/`);
+      await myRequestsLoaded(own);
+      assert.equal(await requestItem(own, id).count(), 0, 'the partition is not the portal\'s first-party storage');
+      const ownDatabases = await own.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+      await own.close();
+
+      await page.evaluate(() => document.querySelector('aftersales-portal').reset());
+      await heard(page, 'ready', 2);
+      await heading(frame).waitFor();
+      assert.equal(await heading(frame).innerText(), text('en', 'portal.start_title'));
+      const left = await frame.evaluate(async () => ({
+        local: Object.keys(localStorage).filter((k) => k.startsWith('aftersales:')),
+        session: Object.keys(sessionStorage).filter((k) => k.startsWith('aftersales:')),
+        databases: (await indexedDB.databases()).map((d) => d.name),
+      }));
+      assert.deepEqual(left, { local: [], session: [], databases: [] });
+      // The portal's own site was not touched by the store's reset().
+      const again = await context.newPage();
+      await again.goto(`${env.server.base}requests.html#/`);
+      await myRequestsLoaded(again);
+      assert.deepEqual(await again.evaluate(async () => (await indexedDB.databases()).map((d) => d.name)), ownDatabases);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
     }
   });
 

@@ -3,7 +3,7 @@
 //
 // Env: CHROMIUM (default /usr/bin/chromium). Screenshots go to tests/e2e/artifacts/.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -33,6 +33,29 @@ export async function launchPersistent(userDataDir, options = {}) {
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
+    ...contextOptions(options),
+  });
+}
+
+/**
+ * A persistent browser as most customers' browsers are: a third-party frame gets
+ * storage, partitioned by the top site. Playwright's profiles block third-party
+ * storage (as an incognito window does) and switch partitioning off; the profile's
+ * cookie controls and Playwright's list of disabled features are set back here.
+ */
+export async function launchWithPartitionedStorage(userDataDir, options = {}) {
+  mkdirSync(path.join(userDataDir, 'Default'), { recursive: true });
+  const preferences = { profile: { cookie_controls_mode: 0, block_third_party_cookies: false } };
+  writeFileSync(path.join(userDataDir, 'Default', 'Preferences'), JSON.stringify(preferences));
+  // Playwright's own switch, read from a browser it starts, so a new version's list is kept.
+  const probe = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const disabled = probe.process().spawnargs.find((a) => a.startsWith('--disable-features='));
+  await probe.close();
+  const kept = disabled ? disabled.slice('--disable-features='.length).split(',').filter((f) => f !== 'ThirdPartyStoragePartitioning') : [];
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    args: [...CHROMIUM_ARGS, ...(kept.length ? [`--disable-features=${kept.join(',')}`] : [])],
+    ignoreDefaultArgs: disabled ? [disabled] : [],
     ...contextOptions(options),
   });
 }
