@@ -38,6 +38,22 @@ pub enum Command {
         #[arg(long, default_value = "http://127.0.0.1:8080/")]
         portal: String,
     },
+    /// Write a consistent copy of the SQLite database to FILE while the server
+    /// runs (PostgreSQL: pg_dump, crates/server/README.md "Backups").
+    Backup {
+        file: PathBuf,
+        /// Replace FILE when it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Put the backup FILE in place of the SQLite database; stop the server first.
+    Restore {
+        file: PathBuf,
+        /// Replace an existing database (it is kept beside, as
+        /// `NAME.before-restore-SECONDS`).
+        #[arg(long)]
+        force: bool,
+    },
     /// Create a staff account, or reset its password; the password is read from stdin.
     AddStaff {
         username: String,

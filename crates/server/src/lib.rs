@@ -5,6 +5,7 @@
 //! (`aftersales-rules`) under the policy in force, and committed in batches by a
 //! single writer task so that every `201` is durable without one fsync each.
 
+pub mod backup;
 pub mod config;
 pub mod db;
 pub mod demo_shop;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+use crate::backup::ServerLock;
 use crate::config::{load_policy, Config, LoadedPolicy};
 use crate::db::Db;
 use crate::ratelimit::RateLimiter;
@@ -46,6 +48,8 @@ pub struct Application {
     state: AppState,
     writer_task: JoinHandle<()>,
     pub addr: SocketAddr,
+    /// Keeps `restore` off a SQLite database while this serves it.
+    lock: Option<ServerLock>,
 }
 
 impl Application {
@@ -53,11 +57,14 @@ impl Application {
     /// the first start, starts the writer and binds the port (0 = any free port).
     pub async fn build(config: Config) -> Result<Application, String> {
         let policy = load_policy(config.policy_file.as_deref(), config.time_zone.as_deref())?;
+        let lock = ServerLock::take(&config.database_url)?;
         let db = db::connect(&config.database_url).await?;
         if config.demo_data && store::orders::load_demo_once(&db, &policy.policy).await? {
             tracing::info!("demo orders loaded");
         }
-        Self::with_db(config, policy, db).await
+        let mut app = Self::with_db(config, policy, db).await?;
+        app.lock = lock;
+        Ok(app)
     }
 
     /// As [`Application::build`], with an open database (tests use this to keep a
@@ -80,6 +87,7 @@ impl Application {
             state,
             writer_task,
             addr,
+            lock: None,
         })
     }
 
@@ -104,6 +112,7 @@ impl Application {
         // The router (and every Writer handle) is gone: the writer drains and ends.
         let _ = self.writer_task.await;
         db.pool.close().await;
+        drop(self.lock);
         Ok(())
     }
 }

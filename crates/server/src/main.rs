@@ -1,10 +1,11 @@
-//! `aftersales-server [serve] | import-orders FILE.csv | add-staff USERNAME | demo-shop`.
+//! `aftersales-server [serve] | import-orders FILE.csv | add-staff USERNAME | demo-shop
+//! | backup FILE | restore FILE`.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use aftersales_server::config::{load_policy, Cli, Command, Config};
-use aftersales_server::{db, shutdown_signal, store, Application};
+use aftersales_server::{backup as backups, db, shutdown_signal, store, Application};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
@@ -41,6 +42,8 @@ async fn main() -> ExitCode {
         Command::ImportOrders { file } => import_orders(config, &file).await,
         Command::AddStaff { username, .. } => add_staff(config, &username).await,
         Command::DemoShop { shop_port, portal } => demo_shop(shop_port, &portal).await,
+        Command::Backup { file, force } => backup(&config, &file, force).await,
+        Command::Restore { file, force } => restore(&config, &file, force).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -117,6 +120,33 @@ async fn add_staff(config: Config, username: &str) -> Result<(), String> {
         println!("staff account {username} created");
     } else {
         println!("password of {username} changed");
+    }
+    Ok(())
+}
+
+async fn backup(config: &Config, file: &std::path::Path, force: bool) -> Result<(), String> {
+    let copied = backups::backup(&config.database_url, file, force).await?;
+    println!(
+        "backed up {} requests to {} ({} bytes)",
+        copied.requests,
+        file.display(),
+        copied.bytes
+    );
+    Ok(())
+}
+
+async fn restore(config: &Config, file: &std::path::Path, force: bool) -> Result<(), String> {
+    let (copied, kept) =
+        backups::restore(file, &config.database_url, force, db::unix_now()).await?;
+    let target = backups::sqlite_file(&config.database_url)?;
+    println!(
+        "restored {} requests from {} into {}",
+        copied.requests,
+        file.display(),
+        target.display()
+    );
+    if let Some(kept) = kept {
+        println!("the database it replaced is kept as {}", kept.display());
     }
     Ok(())
 }

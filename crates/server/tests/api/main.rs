@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 mod attachments;
+mod durability;
 mod filing;
 mod helpers;
 mod orders;
