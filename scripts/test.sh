@@ -31,6 +31,9 @@ cargo build -p aftersales-rules -p aftersales-contract --lib --target wasm32-unk
 step "Server tests (black-box HTTP) on SQLite, then PostgreSQL"
 bash scripts/test-server.sh
 
+step "API fuzzing: schemathesis, every check, 60 s, against the real server"
+bash scripts/schemathesis.sh 60
+
 step "Portal release build (prints raw/gzip/brotli sizes)"
 SKIP_SETUP=1 bash scripts/build-portal.sh
 

@@ -10,6 +10,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use aftersales_contract::Lenient;
 use aftersales_rules::Timestamp;
 
 use super::file::{request_form, FormInit, Submit};
@@ -542,7 +543,10 @@ fn fix(id: String, known: RwSignal<Option<Known>>) -> impl IntoView {
                 Box::pin(async move {
                     let filed_at = Timestamp::parse(&stored.filed_at)
                         .unwrap_or_else(|_| clock::now());
-                    let decision = stored.client_decision.ok_or(outbox::SubmitError::NotFound)?;
+                    let decision = stored
+                        .client_decision
+                        .and_then(Lenient::into_known)
+                        .ok_or(outbox::SubmitError::NotFound)?;
                     let new_id = outbox::resubmit(
                             &id,
                             NewRequest {

@@ -30,10 +30,16 @@ pub struct NewRequest {
     pub contact: Contact,
     #[serde(default)]
     pub description: String,
-    /// The decision the portal showed the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The decision the portal showed the customer. Read leniently: one this
+    /// build cannot read (another portal version's) is kept and flagged, never a
+    /// reason to refuse the customer's request.
+    #[serde(
+        default,
+        deserialize_with = "crate::lenient::optional",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub client_decision: Option<Decision>,
+    pub client_decision: Option<Lenient<Decision>>,
 }
 
 /// How to reach the customer: `phone` is checked with `Phone::parse`, `name`
@@ -175,6 +181,8 @@ pub struct RequestView {
 #[serde(deny_unknown_fields)]
 pub struct NewFeedback {
     /// 1 (poor) to 5 (excellent).
+    #[serde(deserialize_with = "aftersales_rules::case::whole_number")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub rating: i64,
     #[serde(default)]
     pub comment: String,
@@ -183,6 +191,7 @@ pub struct NewFeedback {
 /// `?code=` of the customer's calls on one request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct CodeQuery {
     /// The tracking code given when the request was filed.
@@ -192,6 +201,7 @@ pub struct CodeQuery {
 /// `?phone=` of the order look-up.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct LookupQuery {
     /// The phone number the order was placed with (spaces, dashes and +86 are ignored).

@@ -157,9 +157,42 @@ pub struct OrderLine {
     pub name: String,
     /// A product kind of the policy (`regular`, `custom`, …).
     pub kind: String,
+    #[serde(deserialize_with = "whole_number")]
     pub quantity: i64,
     /// Minor units (fen, cents).
+    #[serde(deserialize_with = "whole_number")]
     pub unit_price: i64,
+}
+
+/// An `i64` written as a JSON integer, or as a number with no fraction (`3.0`):
+/// JSON does not tell them apart, and neither does a JSON Schema `integer`.
+/// (Beyond 2^53 a number written with a fraction is as exact as the reader's
+/// decimal conversion; the server reads them exactly.)
+pub fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    struct Whole;
+    impl serde::de::Visitor<'_> for Whole {
+        type Value = i64;
+        fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+            f.write_str("a whole number")
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<i64, E> {
+            Ok(v)
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<i64, E> {
+            i64::try_from(v).map_err(|_| E::custom("a whole number within 64 bits"))
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<i64, E> {
+            // -2^63 ≤ v < 2^63: the range of i64, exactly.
+            if v.trunc() == v
+                && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&v)
+            {
+                Ok(v as i64)
+            } else {
+                Err(E::custom("a whole number"))
+            }
+        }
+    }
+    deserializer.deserialize_any(Whole)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,3 +212,35 @@ pub struct Request {
 
 /// The reason that makes a return or exchange a quality matter.
 pub const QUALITY_DEFECT: &str = "quality_defect";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(quantity: &str) -> Result<OrderLine, serde_json::Error> {
+        serde_json::from_str(&format!(
+            r#"{{"id": "1", "kind": "regular", "quantity": {quantity}, "unit_price": 100}}"#
+        ))
+    }
+
+    #[test]
+    fn whole_numbers_read_as_integers_or_as_numbers_without_a_fraction() {
+        assert_eq!(line("3").unwrap().quantity, 3);
+        assert_eq!(line("3.0").unwrap().quantity, 3);
+        assert_eq!(line("-2e2").unwrap().quantity, -200);
+        assert_eq!(line("-123456789.0").unwrap().quantity, -123_456_789);
+        assert_eq!(line("9223372036854775807").unwrap().quantity, i64::MAX);
+        assert_eq!(line("-9223372036854775808").unwrap().quantity, i64::MIN);
+        for bad in [
+            "2.5",
+            "0.001",
+            "1e300",
+            "9223372036854775808",
+            "\"3\"",
+            "null",
+            "true",
+        ] {
+            assert!(line(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -235,7 +235,7 @@ pub(super) fn request_body(
         case: draft.case.clone(),
         contact: checked.contact,
         description: checked.description,
-        client_decision: Some(draft.decision.clone()),
+        client_decision: Some(draft.decision.clone().into()),
     };
     serde_json::to_string(&body).map_err(|_| Vec::new())
 }
@@ -600,7 +600,7 @@ mod tests {
         assert_eq!(body["client_decision"]["outcome"], "allowed");
         let back: RequestBody = serde_json::from_value(body).unwrap();
         assert_eq!(back.case, draft().case);
-        assert_eq!(back.client_decision, Some(draft().decision));
+        assert_eq!(back.client_decision, Some(draft().decision.into()));
     }
 
     #[test]

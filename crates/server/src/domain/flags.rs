@@ -1,7 +1,7 @@
 //! The flags a filing gets when what the portal sent disagrees with what the
 //! server knows. A flagged request is stored all the same; staff see why.
 
-use aftersales_contract::{Flag, Phone};
+use aftersales_contract::{Flag, Lenient, Phone};
 use aftersales_rules::case::Order;
 use aftersales_rules::Decision;
 
@@ -80,9 +80,11 @@ pub fn order_flags(stored: Option<(&Order, &str)>, sent: &Order, contact: &Phone
 }
 
 /// The decision the portal showed against the server's.
-pub fn decision_flag(server: &Decision, client: Option<&Decision>) -> Option<Flag> {
+/// A client decision this build cannot read counts as a disagreement: staff
+/// see it beside the server's.
+pub fn decision_flag(server: &Decision, client: Option<&Lenient<Decision>>) -> Option<Flag> {
     client
-        .filter(|c| !server.agrees_with(c))
+        .filter(|c| c.known().is_none_or(|c| !server.agrees_with(c)))
         .map(|_| Flag::DecisionMismatch)
 }
 

@@ -93,6 +93,7 @@ fn check_size(data: Bytes, limit: usize) -> Result<Bytes, ApiError> {
         (status = 409, description = "6 photos already, or the request is closed", body = crate::error::ErrorBody),
         (status = 413, description = "Larger than 5 MB", body = crate::error::ErrorBody),
         (status = 415, description = "Not a JPEG, PNG or WebP image", body = crate::error::ErrorBody),
+        (status = 429, description = "Too many requests from this client", body = crate::error::ErrorBody),
     ),
     tag = "public"
 )]

@@ -2,11 +2,12 @@
 //! the OpenAPI document.
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
-use utoipa::{OpenApi, ToSchema};
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::error::ApiError;
 use crate::{openapi, AppState};
@@ -98,13 +99,8 @@ pub async fn embedding(State(state): State<AppState>) -> Json<Embedding> {
 }
 
 pub async fn openapi_json() -> Response {
-    match openapi::ApiDoc::openapi().to_json() {
-        Ok(text) => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "application/json")],
-            text,
-        )
-            .into_response(),
-        Err(_) => ApiError::internal().into_response(),
+    match openapi::document() {
+        Value::Null => ApiError::internal().into_response(),
+        doc => Json(doc).into_response(),
     }
 }

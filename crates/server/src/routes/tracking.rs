@@ -95,6 +95,7 @@ pub async fn get_request(
         (status = 404, description = "Unknown id or wrong code", body = crate::error::ErrorBody),
         (status = 409, description = "Not closed yet, or feedback already given", body = crate::error::ErrorBody),
         (status = 422, description = "Rating outside 1..5 or comment too long", body = crate::error::ErrorBody),
+        (status = 429, description = "Too many requests from this client", body = crate::error::ErrorBody),
     ),
     tag = "public"
 )]

@@ -11,12 +11,16 @@ use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::store::audit;
 use crate::AppState;
+use aftersales_contract::{FieldCode, FieldError};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     pub request_id: Option<String>,
     pub actor: Option<String>,
+    /// 1 to 1000 [default: 100].
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 
@@ -47,7 +51,12 @@ pub async fn audit_trail(
     _staff: Staff,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<Vec<AuditRecord>>, ApiError> {
-    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(
+            ApiError::validation(vec![FieldError::new("limit", FieldCode::OutOfRange)]).in_query(),
+        );
+    }
     let request_id = q.request_id.unwrap_or_default().to_ascii_lowercase();
     let actor = q.actor.unwrap_or_default();
     let rows = audit::trail(&state.db, &request_id, &actor, limit).await?;

@@ -15,19 +15,25 @@ use crate::store::queue::{self, Filter};
 use crate::AppState;
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// `received`, `in_progress`, `closed` or `rejected`.
+    #[param(schema_with = crate::openapi::status_filter)]
     pub status: Option<String>,
     /// Request type: `cancel`, `return`, `exchange`, `repair`, `complaint`.
     #[serde(rename = "type")]
+    #[param(schema_with = crate::openapi::request_type_filter)]
     pub request_type: Option<String>,
     /// Only open requests with a service level past due and not met.
     pub overdue: Option<bool>,
     /// Only (`true`) or no (`false`) flagged requests.
     pub flagged: Option<bool>,
-    /// At most 200 [default: 50].
+    /// 1 to 200 [default: 50].
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
+    /// [default: 0]
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 
