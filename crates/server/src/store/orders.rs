@@ -156,12 +156,13 @@ fn parse_instant(text: &str, now: Timestamp, policy: &Policy) -> Option<Timestam
     if let Ok(ts) = Timestamp::parse(text) {
         return Some(ts);
     }
-    let (number, unit) = text.split_at(text.len().checked_sub(1)?);
-    let n: i64 = number.parse().ok()?;
+    // The unit is the last character, whatever its width in bytes.
+    let unit = text.chars().next_back()?;
+    let n: i64 = text[..text.len() - unit.len_utf8()].parse().ok()?;
     let secs = match unit {
-        "d" => n.checked_mul(86_400)?,
-        "h" => n.checked_mul(3_600)?,
-        "m" => n.checked_mul(60)?,
+        'd' => n.checked_mul(86_400)?,
+        'h' => n.checked_mul(3_600)?,
+        'm' => n.checked_mul(60)?,
         _ => return None,
     };
     let at = now.add_seconds(secs).ok()?;
@@ -304,6 +305,19 @@ pub fn summary(orders: &[StoredOrder]) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offsets_read_their_unit_and_anything_else_is_refused() {
+        let policy = Policy::default_policy();
+        let now = Timestamp::parse("2026-11-22T10:00:00+08:00").unwrap();
+        let at = |text: &str| parse_instant(text, now, &policy).map(|t| t.to_string());
+        assert_eq!(at("-3d").as_deref(), Some("2026-11-19T10:00:00+08:00"));
+        assert_eq!(at("-90m").as_deref(), Some("2026-11-22T08:30:00+08:00"));
+        // A unit of more than one byte (found by the order_csv fuzz target).
+        for bad in ["-ϓ", "ϓ", "-3ϓ", "", "d", "-3", "3x", "99999999999999999d"] {
+            assert_eq!(at(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn demo_set_parses_and_covers_every_kind_and_state() {

@@ -78,5 +78,7 @@ async fn photos_are_sniffed_limited_and_deduplicated() {
         .await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()[header::CONTENT_TYPE], "image/png");
+    // The type is the one sniffed at upload; browsers must not guess another.
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     assert_eq!(r.bytes().await.unwrap().as_ref(), png(0).as_slice());
 }

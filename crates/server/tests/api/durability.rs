@@ -6,9 +6,8 @@
 //! runs a long version).
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -17,78 +16,9 @@ use rand::Rng;
 use serde_json::{json, Value};
 use sqlx::Row;
 
-use crate::helpers::{filing, fresh_database_url, now_minus, open_db, PHONE};
-
-const SERVER_BIN: &str = env!("CARGO_BIN_EXE_aftersales-server");
-
-/// The server binary on a free port, started on `database_url`.
-struct ServerProcess {
-    child: Child,
-    base: String,
-}
-
-impl ServerProcess {
-    fn start(database_url: &str, dir: &Path) -> ServerProcess {
-        let mut child = Command::new(SERVER_BIN)
-            .args(["serve", "--port", "0", "--log-format", "json"])
-            .arg("--database-url")
-            .arg(database_url)
-            .arg("--static-dir")
-            .arg(dir)
-            .args(["--lookup-rate-per-minute", "1000000"])
-            .env("RUST_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the server binary starts");
-        let stderr = child.stderr.take().expect("stderr");
-        let (tx, rx) = std::sync::mpsc::channel();
-        // Reads the listening address, then keeps draining so the pipe never fills.
-        std::thread::spawn(move || {
-            let mut waiting = Some(tx);
-            let mut seen = Vec::new();
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let Some(tx) = waiting.as_ref() else { continue };
-                match line
-                    .split("\"addr\":\"")
-                    .nth(1)
-                    .and_then(|rest| rest.split('"').next())
-                {
-                    Some(addr) => {
-                        let _ = tx.send(Ok(addr.to_owned()));
-                        waiting = None;
-                    }
-                    None => seen.push(line),
-                }
-            }
-            if let Some(tx) = waiting {
-                let _ = tx.send(Err(seen.join("\n")));
-            }
-        });
-        let addr = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the server says where it listens")
-            .unwrap_or_else(|log| panic!("the server did not start:\n{log}"));
-        ServerProcess {
-            child,
-            base: format!("http://{addr}"),
-        }
-    }
-
-    /// SIGKILL: no shutdown, no flush, whatever was in flight.
-    fn kill(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use crate::helpers::{
+    filing, fresh_database_url, now_minus, open_db, ServerProcess, PHONE, SERVER_BIN,
+};
 
 /// What a client was told for one filing.
 #[derive(Clone, Debug)]

@@ -2,7 +2,11 @@
 //! per test: a temporary SQLite file, or, when `TEST_DATABASE_URL` names a
 //! PostgreSQL server (`postgres://user@host/db`), a new database created on it.
 
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use aftersales_rules::Timestamp;
 use aftersales_server::config::{load_policy, Config};
@@ -276,4 +280,85 @@ pub async fn upload(
         .send()
         .await
         .unwrap()
+}
+
+pub const SERVER_BIN: &str = env!("CARGO_BIN_EXE_aftersales-server");
+
+/// The server binary on a free port, started on `database_url`, its log kept.
+pub struct ServerProcess {
+    child: Child,
+    pub base: String,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl ServerProcess {
+    pub fn start(database_url: &str, dir: &Path) -> ServerProcess {
+        let mut child = Command::new(SERVER_BIN)
+            .args(["serve", "--port", "0", "--log-format", "json"])
+            .arg("--database-url")
+            .arg(database_url)
+            .arg("--static-dir")
+            .arg(dir)
+            .args(["--lookup-rate-per-minute", "1000000"])
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the server binary starts");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let log: Arc<Mutex<Vec<String>>> = Arc::default();
+        let kept = log.clone();
+        // Reads the listening address, and keeps every line (the pipe never fills).
+        std::thread::spawn(move || {
+            let mut waiting = Some(tx);
+            let mut seen = Vec::new();
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                kept.lock().unwrap().push(line.clone());
+                let Some(tx) = waiting.as_ref() else { continue };
+                match line
+                    .split("\"addr\":\"")
+                    .nth(1)
+                    .and_then(|rest| rest.split('"').next())
+                {
+                    Some(addr) => {
+                        let _ = tx.send(Ok(addr.to_owned()));
+                        waiting = None;
+                    }
+                    None => seen.push(line),
+                }
+            }
+            if let Some(tx) = waiting {
+                let _ = tx.send(Err(seen.join("\n")));
+            }
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the server says where it listens")
+            .unwrap_or_else(|log| panic!("the server did not start:\n{log}"));
+        ServerProcess {
+            child,
+            base: format!("http://{addr}"),
+            log,
+        }
+    }
+
+    /// Everything the server has logged so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().join("\n")
+    }
+
+    /// SIGKILL: no shutdown, no flush, whatever was in flight.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

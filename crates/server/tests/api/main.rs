@@ -8,6 +8,7 @@
 mod attachments;
 mod durability;
 mod filing;
+mod fuzz_regressions;
 mod helpers;
 mod orders;
 mod platform;

@@ -3,6 +3,8 @@
 use reqwest::header;
 use serde_json::json;
 
+use std::process::{Command, Stdio};
+
 use crate::helpers::*;
 
 #[tokio::test]
@@ -141,4 +143,140 @@ async fn staff_endpoints_need_a_valid_login() {
         app.staff_get(&token, "/api/staff/requests").await.status(),
         401
     );
+
+    // A session ends at its expiry, whatever the client keeps.
+    let token = app.staff_token().await;
+    assert_eq!(
+        app.staff_get(&token, "/api/staff/requests").await.status(),
+        200
+    );
+    sqlx::query("UPDATE sessions SET expires_at = $1")
+        .bind(aftersales_server::db::unix_now() - 1)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let (s, e) = error_code(app.staff_get(&token, "/api/staff/requests").await).await;
+    assert_eq!((s, e["code"].as_str().unwrap()), (401, "unauthorized"));
+}
+
+#[tokio::test]
+async fn the_log_holds_nothing_personal() {
+    // The real binary with its JSON log at the most talkative level it ships.
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database_url(&dir).await;
+    let server = ServerProcess::start(&database_url, dir.path());
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let url = |path: &str| format!("{}{path}", server.base);
+    let order: serde_json::Value = client
+        .get(url(&format!("/api/orders/DEMO-1003?phone={PHONE}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut body = filing(
+        order,
+        json!({"type": "return", "reason": "changed_mind"}),
+        now_minus(0),
+    );
+    body["contact"] =
+        json!({"name": "王秀英", "phone": "+86 139 1234 5678", "preferred_time": "周六上午"});
+    body["description"] = json!("沙发腿松动，见照片");
+    let filed: serde_json::Value = client
+        .post(url("/api/requests"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (id, code) = (
+        filed["id"].as_str().unwrap().to_owned(),
+        filed["tracking_code"].as_str().unwrap().to_owned(),
+    );
+    let tracked = client
+        .get(url(&format!("/api/requests/{id}?code={code}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tracked.status(), 200);
+    // A wrong code and a look-up with another phone are logged too.
+    let _ = client
+        .get(url(&format!("/api/requests/{id}?code=WRONG-CODE")))
+        .send()
+        .await;
+    let _ = client
+        .get(url("/api/orders/DEMO-1003?phone=13912345678"))
+        .send()
+        .await;
+    let password = "s3cret horse battery";
+    let added = Command::new(SERVER_BIN)
+        .args(["add-staff", "agent"])
+        .env("DATABASE_URL", &database_url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(format!("{password}\n").as_bytes())?;
+            child.wait()
+        })
+        .unwrap();
+    assert!(added.success());
+    let session: serde_json::Value = client
+        .post(url("/api/staff/login"))
+        .json(&json!({"username": "agent", "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = session["token"].as_str().unwrap();
+    let _ = client
+        .post(url("/api/staff/login"))
+        .json(&json!({"username": "agent", "password": "a wrong one"}))
+        .send()
+        .await;
+    let detail = client
+        .get(url(&format!("/api/staff/requests/{id}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(detail.status(), 200);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    let log = server.log();
+    assert!(log.contains("request filed"), "the filing is logged: {log}");
+    assert!(
+        log.contains("/api/requests/{id}"),
+        "routes, as templates: {log}"
+    );
+    for personal in [
+        "13800138000",
+        "138 0013 8000",
+        "139 1234 5678",
+        "13912345678",
+        "王秀英",
+        "周六上午",
+        "沙发腿",
+        &code,
+        "WRONG-CODE",
+        "DEMO-1003",
+        password,
+        "a wrong one",
+        token,
+    ] {
+        assert!(
+            !log.contains(personal),
+            "the log holds {personal:?}:\n{log}"
+        );
+    }
 }
