@@ -15,7 +15,8 @@
 #   - wasm-opt from the npm package `binaryen` (Debian's binaryen is too old for
 #     current Rust WASM output), installed with the browser tests' node packages
 #     into tests/e2e/node_modules (git-ignored) and put first on PATH
-#   - Debian chromium + chromium-driver, a CJK font (fonts-noto-cjk) for screenshots,
+#   - Debian chromium + chromium-driver, firefox-esr, webkit2gtk-driver (WebKitWebDriver
+#     and WebKitGTK's MiniBrowser) with xvfb + xauth (the three engines' test), a CJK font (fonts-noto-cjk) for screenshots,
 #     brotli (for size reports), sqlite3 (the requests e2e tests count the server's rows)
 #   - node packages of tests/e2e (npm ci from the committed package-lock.json)
 set -euo pipefail
@@ -120,10 +121,14 @@ else
   leptosfmt_ok || die "leptosfmt ${LEPTOSFMT_VERSION} not on PATH after install"
 fi
 
-# --- Debian packages: chromium, chromium-driver, brotli, node -----------------------
+# --- Debian packages: the three browser engines, brotli, node ----------------------
 missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 [[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
+[[ -x /usr/bin/firefox-esr ]] || missing+=(firefox-esr)
+[[ -x /usr/bin/WebKitWebDriver ]] || missing+=(webkit2gtk-driver)
+command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb)
+command -v xauth >/dev/null 2>&1 || missing+=(xauth)
 command -v brotli >/dev/null 2>&1 || missing+=(brotli)
 command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
 # A CJK font, or the Chinese UI renders as boxes in headless screenshots.
@@ -133,7 +138,7 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 if (( ${#missing[@]} > 0 )); then
   apt_install "${missing[@]}"
 else
-  say "ok: chromium, chromium-driver, brotli, sqlite3, a CJK font, node, npm"
+  say "ok: chromium, chromium-driver, firefox-esr, webkit2gtk-driver, xvfb, brotli, sqlite3, a CJK font, node, npm"
 fi
 
 # --- node packages of tests/e2e (playwright-core, axe-core, binaryen's wasm-opt) ----

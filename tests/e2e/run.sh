@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the browser tests (every *.test.mjs here: portal, offline, requests), then the
+# Runs the browser tests (every *.test.mjs here: portal, offline, requests, embed,
+# kiosk, first paint, and engines: the customer flows in Chromium, Firefox and WebKit), then the
 # outbox soak (soak.mjs: 500 requests behind a connection-cutting proxy, 0 lost and 0
 # duplicated, about 3 minutes; SKIP_SOAK=1 skips it, SOAK_REQUESTS=N resizes it)
 # against an existing build in dist/ (build first with scripts/build-portal.sh; this
