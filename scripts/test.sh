@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every check of the project, as CI does (.ci/run calls this):
-# format, lints, all Rust tests (server on SQLite and PostgreSQL), the engine's WASM
-# build, the portal's release build with its size report, and the browser tests.
+# format, lints, all Rust tests (server on SQLite and PostgreSQL, kill -9 and
+# backups included), the engine's WASM build, API fuzzing (schemathesis), a short
+# cargo fuzz run per target, the portal's release build with its size report, and the
+# browser tests (three engines among them).
 # Installs whatever is missing first (scripts/setup-tools.sh); skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +35,9 @@ bash scripts/test-server.sh
 
 step "API fuzzing: schemathesis, every check, 60 s, against the real server"
 bash scripts/schemathesis.sh 60
+
+step "Fuzzing, the short run: 20 s per target (scripts/fuzz.sh 600 is the long one)"
+bash scripts/fuzz.sh 20
 
 step "Portal release build (prints raw/gzip/brotli sizes)"
 SKIP_SETUP=1 bash scripts/build-portal.sh
