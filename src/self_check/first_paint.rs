@@ -5,9 +5,10 @@
 //! rendered by the same components as the live page ([`header`], [`StartPage`],
 //! the footer) from the same texts and the store file of the build, plus a small
 //! inline script that shows the customer's language (the rules of
-//! `browser::language`) before the first paint. On a deep link (`#/return…`) it
-//! shows the header only. The app then replaces it in one frame once it is ready
-//! (`browser::mount`), so nothing shifts.
+//! `browser::language`) before the first paint. A link to a request's order step
+//! (`#/return?order=…`, the deep link a store sends) gets that page, painted the
+//! same way; any other deep link the header only. The app then replaces it in one
+//! frame once it is ready (`browser::mount`), so nothing shifts.
 
 use leptos::prelude::*;
 
@@ -15,12 +16,17 @@ use crate::browser::embed::FRAME_SCRIPT;
 use crate::browser::language::LANG_KEY;
 use crate::browser::mount::{FIRST_PAINT_ATTR, MOUNT_ID};
 use crate::browser::storage::STORAGE_PREFIX;
+use aftersales_rules::RequestType;
+
+use crate::browser::router::Fragment;
 use crate::self_check::footer;
+use crate::self_check::order;
+use crate::self_check::route::Route;
 use crate::self_check::start::StartPage;
 use crate::ui::brand::Brand;
 use crate::ui::i18n::Lang;
-use crate::ui::shell::{header, PAGE_TITLE_ID};
-use crate::ui::text::set_language;
+use crate::ui::shell::{header, BackLink, PageTitle};
+use crate::ui::text::{language, set_language, text};
 
 /// The start page in `lang`, as the live app renders it, in a hidden wrapper
 /// that the inline [`chooser`] shows.
@@ -35,16 +41,17 @@ pub fn page(lang: Lang, brand: &Brand) -> String {
                 <div class="asp-page">
                     <StartPage />
                 </div>
+                <div class="asp-page" data-paint-route="order">
+                    {order_page()}
+                </div>
                 {footer(lang_signal)}
             </div>
         }
         .to_html();
         // Tachys marks text boundaries for hydration; a plain page has none. The
         // pages of both languages share the document with the live app, which
-        // owns the ids (the page title's focus target).
-        let html = html
-            .replace("<!>", "")
-            .replace(&format!(" id=\"{PAGE_TITLE_ID}\""), "");
+        // owns the ids (and what refers to them).
+        let html = without_ids(&html.replace("<!>", ""));
         format!(
             "<div {FIRST_PAINT_ATTR}=\"{}\" hidden>{html}</div>",
             lang.code()
@@ -52,13 +59,56 @@ pub fn page(lang: Lang, brand: &Brand) -> String {
     })
 }
 
+/// The order step as a deep link (`#/return?order=SO-1001`) opens it, painted
+/// for a return: the [`chooser`] names the link's request, points the hand-entry
+/// link at it and fills in the order number. The look-up form and the demo
+/// orders' summary are the live page's; the demo list itself is closed there.
+fn order_page() -> impl IntoView {
+    let request = RequestType::Return;
+    view! {
+        <BackLink href=Route::Start.href() />
+        <PageTitle text=Signal::derive(move || order::order_title(language().get(), request)) />
+        <form class="asp-form" novalidate>
+            {order::lookup_fields(RwSignal::new(String::new()), RwSignal::new(String::new()))}
+            <div aria-live="polite" class="asp-live"></div>
+            <button type="submit" class="asp-submit">
+                {text(|l| tr!(l, portal.lookup_submit))}
+            </button>
+        </form>
+        {order::manual_link(request)}
+        <details class="asp-demo">
+            <summary>{text(|l| tr!(l, portal.demo_title))}</summary>
+        </details>
+    }
+}
+
+/// `html` without `id`, `for` and `aria-describedby` attributes.
+fn without_ids(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        let next = [" id=\"", " for=\"", " aria-describedby=\""]
+            .iter()
+            .filter_map(|a| rest.find(a).map(|at| (at, a.len())))
+            .min();
+        let Some((at, len)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..at]);
+        let value = &rest[at + len..];
+        rest = value.find('"').map_or("", |end| &value[end + 1..]);
+    }
+}
+
 /// Shows the first paint in the customer's language: the host page's
 /// (`?embed=1&lang=` in a store's frame, else `data-lang`), else the remembered
 /// choice (`aftersales:lang`), else the browser's first Chinese or English language,
 /// else Chinese, as `browser::language::initial_lang` decides. The painted
 /// language switch works before the WASM: it shows the other page and remembers
-/// the choice where the app will read it. Only the start route shows the page:
-/// a deep link shows the header until the app is ready. Sets `<html lang>` when
+/// the choice where the app will read it. The start route shows the start page,
+/// a link to a request's order step (`#/return?order=…`) the order page
+/// ([`order_page`]), any other deep link the header only, until the app is ready. Sets `<html lang>` when
 /// the portal manages the document. In a store's frame (`?embed=1`) it marks
 /// the mount `data-embed` (the stylesheet hides the brand bar) and starts the
 /// frame script at once, before the WASM (`browser::embed`).
@@ -72,11 +122,19 @@ pub fn chooser() -> String {
         .replace("@ATTR", FIRST_PAINT_ATTR)
         .replace("@LANG_KEY", &format!("{STORAGE_PREFIX}{LANG_KEY}"))
         .replace("@FRAME", FRAME_SCRIPT)
+        .replace(
+            "@TYPES",
+            &RequestType::ALL
+                .iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join("|"),
+        )
 }
 
 const CHOOSER_TEMPLATE: &str = concat!(
     "<script>(function(){",
-    "var r=document.getElementById('@MOUNT'),n=navigator,s=null,l='zh-CN',t,i,p,",
+    "var r=document.getElementById('@MOUNT'),n=navigator,s=null,l='zh-CN',t,i,p,m,",
     "pages={},deep=!/^#?\\/?$/.test(location.hash),manage,f,",
     "q=location.search,emb=/[?&]embed=1(&|$)/.test(q);",
     "if(!r)return;",
@@ -92,10 +150,21 @@ const CHOOSER_TEMPLATE: &str = concat!(
     "function show(x){var k;if(!pages[x])return;",
     "for(k in pages)pages[k].hidden=k!==x;",
     "l=x;if(manage)document.documentElement.lang=x}",
+    "m=/^#\\/?(@TYPES)\\/?(?:\\?(.*))?$/.exec(location.hash);",
+    "t=/(?:^|&)order=([^&]+)/.exec(m&&m[2]||'');",
+    "try{t=t&&decodeURIComponent(t[1])}catch(x){t=null}",
     "r.querySelectorAll('[@ATTR]').forEach(function(e){",
-    "var b=e.querySelector('.asp-lang');",
+    "var b=e.querySelector('.asp-lang'),s=e.querySelector('.asp-page'),",
+    "o=e.querySelector('[data-paint-route=order]'),c,h;",
     "pages[e.getAttribute('@ATTR')]=e;",
-    "if(deep)e.querySelector('.asp-page').remove();",
+    "if(m){c=s.querySelector('[data-request='+m[1]+'] .asp-choice-title');h=o.querySelector('h2');",
+    "h.textContent=c.textContent+h.textContent.slice(h.textContent.indexOf(' · '));",
+    "o.querySelector('.asp-manual-link a').setAttribute('href','#/'+m[1]+'/manual');",
+    "if(t)o.querySelector('input').value=t;",
+    "if(!r.getAttribute('data-api-base'))o.querySelector('form').remove();",
+    "if(r.getAttribute('data-demo')!=='true')o.querySelector('details').remove()}",
+    "else o.remove();",
+    "if(deep)s.remove();",
     "if(b)b.addEventListener('click',function(){var o=l==='en'?'zh-CN':'en';",
     "try{localStorage.setItem('@LANG_KEY',o)}catch(x){}show(o)})});",
     "show(l)})()</script>",
@@ -163,6 +232,18 @@ mod tests {
                 );
             }
             assert!(page.contains("--asp-accent:#0a58a8"), "{page}");
+            // The order step for deep links, with the look-up form and the hand-entry link.
+            let order = &page[page.find("data-paint-route=\"order\"").unwrap()..];
+            for part in [
+                "class=\"asp-form\"",
+                "type=\"tel\"",
+                "href=\"#/return/manual\"",
+                "class=\"asp-demo\"",
+            ] {
+                assert!(order.contains(part), "{lang} {part}: {order}");
+            }
+            assert!(!page.contains(" for="), "{page}");
+            assert!(!page.contains("aria-describedby"), "{page}");
             assert!(!page.contains("<!>"));
             assert!(!page.contains(" id="), "ids belong to the live app: {page}");
         }
@@ -171,6 +252,7 @@ mod tests {
             "'aftersales-portal'",
             "'aftersales:lang'",
             "'[data-first-paint]'",
+            "(cancel|return|exchange|repair|complaint)",
         ] {
             assert!(script.contains(name), "{name} in {script}");
         }

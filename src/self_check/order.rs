@@ -179,23 +179,7 @@ pub fn OrderPage(request: RequestType, number: Option<String>) -> impl IntoView 
     let lookup_form = api_base.map(|_| {
         view! {
             <form class="asp-form" on:submit=submit novalidate>
-                <h3 class="asp-sub">{text(|l| tr!(l, portal.lookup_title))}</h3>
-                {input_field(
-                    "asp-order-number".into(),
-                    label(|l| tr!(l, portal.order_number)),
-                    TEXT,
-                    number,
-                    None,
-                    Signal::derive(|| None),
-                )}
-                {input_field(
-                    "asp-order-phone".into(),
-                    label(|l| tr!(l, portal.order_phone)),
-                    PHONE,
-                    phone,
-                    Some(label(|l| tr!(l, portal.order_phone_hint))),
-                    Signal::derive(|| None),
-                )}
+                {lookup_fields(number, phone)}
                 <div aria-live="polite" class="asp-live">
                     {move || {
                         error
@@ -280,9 +264,7 @@ pub fn OrderPage(request: RequestType, number: Option<String>) -> impl IntoView 
 
     view! {
         <BackLink href=Route::Start.href() />
-        <PageTitle text=Signal::derive(move || {
-            format!("{} · {}", i18n::request_type(l(), request), tr!(l(), portal.order_title))
-        }) />
+        <PageTitle text=Signal::derive(move || order_title(l(), request)) />
         {current
             .map(|order| {
                 view! {
@@ -302,12 +284,51 @@ pub fn OrderPage(request: RequestType, number: Option<String>) -> impl IntoView 
                 }
             })}
         {lookup_form}
+        {manual_link(request)}
+        {demo_list}
+    }
+}
+
+/// "Return · Which order?"
+pub fn order_title(l: Lang, request: RequestType) -> String {
+    format!(
+        "{} · {}",
+        i18n::request_type(l, request),
+        tr!(l, portal.order_title)
+    )
+}
+
+/// The look-up form's title and fields (also painted into `index.html`).
+pub fn lookup_fields(number: RwSignal<String>, phone: RwSignal<String>) -> impl IntoView {
+    view! {
+        <h3 class="asp-sub">{text(|l| tr!(l, portal.lookup_title))}</h3>
+        {input_field(
+            "asp-order-number".into(),
+            label(|l| tr!(l, portal.order_number)),
+            TEXT,
+            number,
+            None,
+            Signal::derive(|| None),
+        )}
+        {input_field(
+            "asp-order-phone".into(),
+            label(|l| tr!(l, portal.order_phone)),
+            PHONE,
+            phone,
+            Some(label(|l| tr!(l, portal.order_phone_hint))),
+            Signal::derive(|| None),
+        )}
+    }
+}
+
+/// The link to hand entry (also painted into `index.html`).
+pub fn manual_link(request: RequestType) -> impl IntoView {
+    view! {
         <p class="asp-manual-link">
             <a class="asp-button-secondary" href=Route::Manual(request).href()>
                 {text(|l| tr!(l, portal.manual_link))}
             </a>
         </p>
-        {demo_list}
     }
 }
 

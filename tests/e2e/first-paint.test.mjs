@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DESKTOP, PHONE, newContext, shot, watch } from './lib/browser.mjs';
-import { chooseRequest, heading } from './lib/portal.mjs';
+import { chooseRequest, heading, requestName } from './lib/portal.mjs';
 import { serverAndBrowser } from './lib/suite.mjs';
 import { text } from './lib/texts.mjs';
 
@@ -47,13 +47,16 @@ async function openHeld({ locale, viewport = PHONE, hash = '', storage = {} }) {
 /** Where the heading and the five request links are on screen, and their texts. */
 async function layout(page) {
   return page.evaluate(() => {
-    const visible = (e) => e.offsetParent !== null;
+    // What is on screen (a closed <details> shows its summary only).
+    const visible = (e) => e.offsetParent !== null && (e.tagName === 'SUMMARY' || !e.closest('details:not([open])'));
     const box = (e) => {
       const r = e.getBoundingClientRect();
       return [r.x, r.y, r.width, r.height].map((n) => Math.round(n * 10) / 10);
     };
-    const items = [...document.querySelectorAll('h1, h2, a.asp-choice, .asp-footer button')].filter(visible);
-    return items.map((e) => ({ text: e.innerText, box: box(e) }));
+    const items = [
+      ...document.querySelectorAll('h1, h2, a.asp-choice, .asp-back, .asp-page input, .asp-page button, .asp-page summary, .asp-manual-link a, .asp-footer button'),
+    ].filter(visible);
+    return items.map((e) => ({ text: e.tagName === 'INPUT' ? e.value : e.innerText, box: box(e) }));
   });
 }
 
@@ -136,12 +139,43 @@ describe('the first page paints before the WASM arrives', () => {
     }
   });
 
-  test('a deep link shows the header only, then its own page', async () => {
-    const { context, page, errors, release } = await openHeld({ locale: 'en-US', hash: '#/return' });
+  for (const [locale, viewport, name, request] of [
+    ['zh-CN', PHONE, 'phone', 'exchange'],
+    ['en-US', DESKTOP, 'desktop', 'return'],
+  ]) {
+    test(`${locale} at ${name} width: a store's link to a request's order step paints that page, then the app without a shift`, async () => {
+      const lang = locale === 'en-US' ? 'en' : 'zh-CN';
+      const { context, page, errors, release } = await openHeld({ locale, viewport, hash: `#/${request}?order=SO-24003` });
+      try {
+        await firstPaint(page).waitFor({ state: 'visible' });
+        const title = `${requestName(lang, request)} · ${text(lang, 'portal.order_title')}`;
+        assert.equal(await heading(page).innerText(), title);
+        assert.equal(await firstPaint(page).locator('input[type="text"]').inputValue(), 'SO-24003');
+        assert.equal(await firstPaint(page).locator('.asp-manual-link a').getAttribute('href'), `#/${request}/manual`);
+        assert.equal(await firstPaint(page).locator('a.asp-choice').count(), 0, 'no start page');
+        const before = await layout(page);
+        assert.ok(before.length >= 8, JSON.stringify(before));
+        await shot(page, `first-paint-order-${name}-${locale}`);
+
+        release();
+        await tookOver(page);
+        await page.locator('#asp-order-number').waitFor();
+        assert.deepEqual(await layout(page), before, 'the live page sits exactly where the painted one was');
+        assert.equal(await page.evaluate(() => window.__shifts), 0);
+        assert.equal(await page.locator('#asp-order-number').inputValue(), 'SO-24003');
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  test('any other deep link shows the header only, then its own page', async () => {
+    const { context, page, errors, release } = await openHeld({ locale: 'en-US', hash: '#/return/items' });
     try {
       await firstPaint(page).waitFor({ state: 'visible' });
       assert.equal(await page.getByRole('heading', { level: 1 }).isVisible(), true);
-      assert.equal(await heading(page).count(), 0, 'no start page on a deep link');
+      assert.equal(await heading(page).count(), 0, 'no painted page on this deep link');
       release();
       await tookOver(page);
       await heading(page).waitFor();

@@ -6,7 +6,6 @@
 //! runs a long version).
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
