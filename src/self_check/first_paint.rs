@@ -61,8 +61,9 @@ pub fn page(lang: Lang, brand: &Brand) -> String {
 
 /// The order step as a deep link (`#/return?order=SO-1001`) opens it, painted
 /// for a return: the [`chooser`] names the link's request, points the hand-entry
-/// link at it and fills in the order number. The look-up form and the demo
-/// orders' summary are the live page's; the demo list itself is closed there.
+/// link at it, fills in the order number and makes it inert until the app takes
+/// over (what is typed into a painted field would be lost). The look-up form and
+/// the demo orders' summary are the live page's; the demo list itself is closed there.
 fn order_page() -> impl IntoView {
     let request = RequestType::Return;
     view! {
@@ -161,6 +162,7 @@ const CHOOSER_TEMPLATE: &str = concat!(
     "h.textContent=c.textContent+h.textContent.slice(h.textContent.indexOf(' · '));",
     "o.querySelector('.asp-manual-link a').setAttribute('href','#/'+m[1]+'/manual');",
     "if(t)o.querySelector('input').value=t;",
+    "o.setAttribute('inert','');",
     "if(!r.getAttribute('data-api-base'))o.querySelector('form').remove();",
     "if(r.getAttribute('data-demo')!=='true')o.querySelector('details').remove()}",
     "else o.remove();",

@@ -153,6 +153,8 @@ describe('the first page paints before the WASM arrives', () => {
         assert.equal(await firstPaint(page).locator('input[type="text"]').inputValue(), 'SO-24003');
         assert.equal(await firstPaint(page).locator('.asp-manual-link a').getAttribute('href'), `#/${request}/manual`);
         assert.equal(await firstPaint(page).locator('a.asp-choice').count(), 0, 'no start page');
+        // Nothing typed into the painted form could be kept: it waits for the app.
+        assert.equal(await firstPaint(page).locator('[data-paint-route="order"][inert]').count(), 1);
         const before = await layout(page);
         assert.ok(before.length >= 8, JSON.stringify(before));
         await shot(page, `first-paint-order-${name}-${locale}`);
