@@ -2,18 +2,11 @@
 //! built-in policy at a fixed instant.
 #![no_main]
 
-use std::sync::OnceLock;
+mod store_policy;
 
-use aftersales_rules::{Policy, Timestamp};
+use aftersales_rules::Timestamp;
 use libfuzzer_sys::fuzz_target;
-
-fn policy() -> &'static Policy {
-    static POLICY: OnceLock<Policy> = OnceLock::new();
-    POLICY.get_or_init(|| {
-        Policy::from_json(aftersales_rules::policy::DEFAULT_POLICY_JSON)
-            .expect("the built-in policy")
-    })
-}
+use store_policy::policy;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {

@@ -70,6 +70,23 @@ async function portalFrame(page) {
 
 const events = (page) => page.evaluate(() => window.__events);
 
+/** In the frame: a return of the demo order checked, then its filing form opened. */
+async function returnUpToTheForm(frame) {
+  await chooseRequest(frame, 'return');
+  await openDemoOrders(frame);
+  await chooseDemoOrder(frame, DEMO.return);
+  await answerAll(frame, 'yes', { reason: 'other' });
+  await (await fileLink(frame)).click();
+}
+
+/** What the portal keeps in the frame's storage: its keys and databases. */
+const frameStorage = (frame) =>
+  frame.evaluate(async () => ({
+    local: Object.keys(localStorage).filter((k) => k.startsWith('aftersales:')),
+    session: Object.keys(sessionStorage).filter((k) => k.startsWith('aftersales:')),
+    databases: (await indexedDB.databases()).map((d) => d.name),
+  }));
+
 /** Waits until the store's page heard `name` (`count` times). */
 async function heard(page, name, count = 1) {
   await page.waitForFunction(([n, c]) => window.__events.filter((e) => e.name === n).length >= c, [name, count], {
@@ -208,23 +225,13 @@ describe('embedded in a store\'s page', () => {
     const { context, page, frame } = await openStore(url);
     try {
       await heard(page, 'ready');
-      await chooseRequest(frame, 'return');
-      await openDemoOrders(frame);
-      await chooseDemoOrder(frame, DEMO.return);
-      await answerAll(frame, 'yes', { reason: 'other' });
-      await (await fileLink(frame)).click();
+      await returnUpToTheForm(frame);
       await fillContact(frame);
       const id = await submit(frame);
       await received(frame);
       await heard(page, 'filed');
       assert.deepEqual(env.server.query(`SELECT id FROM requests WHERE id = '${id}'`), [{ id }]);
-      const stored = () =>
-        frame.evaluate(async () => ({
-          local: Object.keys(localStorage).filter((k) => k.startsWith('aftersales:')),
-          session: Object.keys(sessionStorage).filter((k) => k.startsWith('aftersales:')),
-          databases: (await indexedDB.databases()).map((d) => d.name),
-        }));
-      const before = await stored();
+      const before = await frameStorage(frame);
       assert.ok(before.databases.includes('aftersales'), JSON.stringify(before));
       assert.ok(before.session.length > 0, JSON.stringify(before));
 
@@ -233,7 +240,7 @@ describe('embedded in a store\'s page', () => {
       await heading(frame).waitFor();
       assert.equal(await heading(frame).innerText(), text('en', 'portal.start_title'));
       assert.match(frame.url(), /index\.html\?embed=1&lang=en#\/$/);
-      assert.deepEqual(await stored(), { local: [], session: [], databases: [] });
+      assert.deepEqual(await frameStorage(frame), { local: [], session: [], databases: [] });
     } finally {
       await context.close();
     }
@@ -254,11 +261,7 @@ describe('embedded in a store\'s page', () => {
       await heard(page, 'ready');
       assert.equal(await frame.evaluate(() => { try { localStorage.setItem('aftersales:probe', '1'); localStorage.removeItem('aftersales:probe'); return true; } catch { return false; } }), true, 'the frame has storage');
 
-      await chooseRequest(frame, 'return');
-      await openDemoOrders(frame);
-      await chooseDemoOrder(frame, DEMO.return);
-      await answerAll(frame, 'yes', { reason: 'other' });
-      await (await fileLink(frame)).click();
+      await returnUpToTheForm(frame);
       await fillContact(frame);
       // Storage is there: no warning, and the request goes through the outbox.
       assert.equal(await frame.locator('[data-notice="no-device-store"]').count(), 0);
@@ -282,12 +285,7 @@ describe('embedded in a store\'s page', () => {
       await heard(page, 'ready', 2);
       await heading(frame).waitFor();
       assert.equal(await heading(frame).innerText(), text('en', 'portal.start_title'));
-      const left = await frame.evaluate(async () => ({
-        local: Object.keys(localStorage).filter((k) => k.startsWith('aftersales:')),
-        session: Object.keys(sessionStorage).filter((k) => k.startsWith('aftersales:')),
-        databases: (await indexedDB.databases()).map((d) => d.name),
-      }));
-      assert.deepEqual(left, { local: [], session: [], databases: [] });
+      assert.deepEqual(await frameStorage(frame), { local: [], session: [], databases: [] });
       // The portal's own site was not touched by the store's reset().
       const again = await context.newPage();
       await again.goto(`${env.server.base}requests.html#/`);

@@ -11,9 +11,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { Backend } from './lib/backend.mjs';
 import { CHROMIUM_ARGS } from './lib/browser.mjs';
+import { freePort } from './lib/host.mjs';
 import { text } from './lib/texts.mjs';
 
 const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
@@ -176,14 +176,6 @@ const state = (d, wanted) =>
 async function trackingCode(d) {
   await state(d, 'received');
   return d.evaluate('return document.querySelector("[data-tracking-code]").dataset.trackingCode');
-}
-
-async function freePort() {
-  const probe = net.createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 /** WebKitWebDriver under a virtual display; its MiniBrowser found beside WebKitGTK. */

@@ -53,7 +53,8 @@ export function storePage(portalBase, { attrs = 'lang="zh-CN"', css = '', body =
 ${body}</main><footer><p>The store's footer</p></footer></body></html>`;
 }
 
-async function freePort() {
+/** A port nobody listens on now (the OS picks it). */
+export async function freePort() {
   const probe = net.createServer();
   await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const { port } = probe.address();

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use sqlx::Row;
 
 use crate::helpers::{
-    filing, fresh_database_url, now_minus, open_db, ServerProcess, PHONE, SERVER_BIN,
+    filing, fresh_database_url, json_of, now_minus, open_db, ServerProcess, PHONE, SERVER_BIN,
 };
 
 /// What a client was told for one filing.
@@ -201,16 +201,8 @@ fn reconcile(
 }
 
 async fn demo_order(base: &str) -> Value {
-    let r = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
-        .get(format!("{base}/api/orders/DEMO-1003?phone={PHONE}"))
-        .send()
-        .await
-        .expect("order look-up");
-    assert_eq!(r.status(), 200);
-    r.json().await.expect("order")
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    json_of(client.get(format!("{base}/api/orders/DEMO-1003?phone={PHONE}"))).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

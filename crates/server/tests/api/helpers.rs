@@ -362,3 +362,14 @@ impl Drop for ServerProcess {
         let _ = self.child.wait();
     }
 }
+
+/// Sends `request` and reads the answer's JSON body.
+pub async fn json_of(request: reqwest::RequestBuilder) -> Value {
+    request
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("a JSON answer")
+}

@@ -167,14 +167,7 @@ async fn the_log_holds_nothing_personal() {
     let server = ServerProcess::start(&database_url, dir.path());
     let client = reqwest::Client::builder().no_proxy().build().unwrap();
     let url = |path: &str| format!("{}{path}", server.base);
-    let order: serde_json::Value = client
-        .get(url(&format!("/api/orders/DEMO-1003?phone={PHONE}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let order = json_of(client.get(url(&format!("/api/orders/DEMO-1003?phone={PHONE}")))).await;
     let mut body = filing(
         order,
         json!({"type": "return", "reason": "changed_mind"}),
@@ -183,15 +176,7 @@ async fn the_log_holds_nothing_personal() {
     body["contact"] =
         json!({"name": "王秀英", "phone": "+86 139 1234 5678", "preferred_time": "周六上午"});
     body["description"] = json!("沙发腿松动，见照片");
-    let filed: serde_json::Value = client
-        .post(url("/api/requests"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let filed = json_of(client.post(url("/api/requests")).json(&body)).await;
     let (id, code) = (
         filed["id"].as_str().unwrap().to_owned(),
         filed["tracking_code"].as_str().unwrap().to_owned(),
@@ -229,15 +214,12 @@ async fn the_log_holds_nothing_personal() {
         })
         .unwrap();
     assert!(added.success());
-    let session: serde_json::Value = client
-        .post(url("/api/staff/login"))
-        .json(&json!({"username": "agent", "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let session = json_of(
+        client
+            .post(url("/api/staff/login"))
+            .json(&json!({"username": "agent", "password": password})),
+    )
+    .await;
     let token = session["token"].as_str().unwrap();
     let _ = client
         .post(url("/api/staff/login"))
