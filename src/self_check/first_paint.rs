@@ -35,19 +35,27 @@ pub fn page(lang: Lang, brand: &Brand) -> String {
         let lang_signal = RwSignal::new(lang);
         set_language(lang_signal);
         let brand_signal = RwSignal::new(brand.clone());
-        let html = view! {
-            <div class="asp" lang=lang.code() style=brand.style()>
-                {header(lang_signal, brand_signal, "#/".to_owned(), "requests.html#/".to_owned())}
-                <div class="asp-page">
-                    <StartPage />
+        // Rendered once, never updated: nothing needs to track the signals it reads.
+        let html = untrack(|| {
+            view! {
+                <div class="asp" lang=lang.code() style=brand.style()>
+                    {header(
+                        lang_signal,
+                        brand_signal,
+                        "#/".to_owned(),
+                        "requests.html#/".to_owned(),
+                    )}
+                    <div class="asp-page">
+                        <StartPage />
+                    </div>
+                    <div class="asp-page" data-paint-route="order">
+                        {order_page()}
+                    </div>
+                    {footer(lang_signal)}
                 </div>
-                <div class="asp-page" data-paint-route="order">
-                    {order_page()}
-                </div>
-                {footer(lang_signal)}
-            </div>
-        }
-        .to_html();
+            }
+            .to_html()
+        });
         // Tachys marks text boundaries for hydration; a plain page has none. The
         // pages of both languages share the document with the live app, which
         // owns the ids (and what refers to them).
