@@ -262,3 +262,36 @@ async fn the_log_holds_nothing_personal() {
         );
     }
 }
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = spawn_app().await;
+    // Pages, scripts, an unknown page (the portal's index), the API, its errors.
+    for path in [
+        "/",
+        "/index.html",
+        "/app.js",
+        "/no-such-page",
+        "/api/health",
+        "/api/no-such-thing",
+        "/api/orders/DEMO-1001",
+        "/api/staff/requests",
+    ] {
+        let r = app.get(path).await;
+        let h = r.headers();
+        for name in [
+            "content-security-policy",
+            "x-content-type-options",
+            "referrer-policy",
+            "permissions-policy",
+            "x-frame-options",
+        ] {
+            assert!(h.get(name).is_some(), "{path} ({}): no {name}", r.status());
+        }
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        let csp = h["content-security-policy"].to_str().unwrap();
+        for directive in ["default-src 'self'", "object-src 'none'", "frame-ancestors"] {
+            assert!(csp.contains(directive), "{path}: {directive} in {csp}");
+        }
+    }
+}
