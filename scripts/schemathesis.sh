@@ -53,9 +53,15 @@ TOKEN=$(curl -fs -X POST -H 'content-type: application/json' \
   -d "{\"username\":\"fuzzer\",\"password\":\"$PASSWORD\"}" "$BASE/api/staff/login" |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
 
+PHASES=()
+if ! "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then
+  # Without a newer Python, the coverage phase (where 3.11 failed) is left out.
+  echo "schemathesis: $("$VENV/bin/python" --version) only; running without the coverage phase" >&2
+  PHASES=(--phases examples,fuzzing,stateful)
+fi
 run() {
   "$ST" --config-file tests/schemathesis/schemathesis.toml run "$BASE/api/openapi.json" \
-    --checks all --workers 2 --generation-database none \
+    --checks all --workers 2 --generation-database none "${PHASES[@]}" \
     -H "Authorization: Bearer $TOKEN" "$@"
 }
 status=0
