@@ -12,13 +12,13 @@
 
 use leptos::prelude::*;
 
+use aftersales_rules::RequestType;
+
 use crate::browser::embed::FRAME_SCRIPT;
 use crate::browser::language::LANG_KEY;
 use crate::browser::mount::{FIRST_PAINT_ATTR, MOUNT_ID};
-use crate::browser::storage::STORAGE_PREFIX;
-use aftersales_rules::RequestType;
-
 use crate::browser::router::Fragment;
+use crate::browser::storage::STORAGE_PREFIX;
 use crate::self_check::footer;
 use crate::self_check::order;
 use crate::self_check::route::Route;
@@ -117,8 +117,8 @@ fn without_ids(html: &str) -> String {
 /// language switch works before the WASM: it shows the other page and remembers
 /// the choice where the app will read it. The start route shows the start page,
 /// a link to a request's order step (`#/return?order=…`) the order page
-/// ([`order_page`]), any other deep link the header only, until the app is ready. Sets `<html lang>` when
-/// the portal manages the document. In a store's frame (`?embed=1`) it marks
+/// ([`order_page`]), any other deep link the header only, until the app is
+/// ready. Sets `<html lang>` when the portal manages the document. In a store's frame (`?embed=1`) it marks
 /// the mount `data-embed` (the stylesheet hides the brand bar) and starts the
 /// frame script at once, before the WASM (`browser::embed`).
 ///

@@ -373,3 +373,29 @@ pub async fn json_of(request: reqwest::RequestBuilder) -> Value {
         .await
         .expect("a JSON answer")
 }
+
+/// Runs `aftersales-server add-staff USERNAME` on `database_url` with `extra`
+/// arguments, the password on stdin as an operator types it; whether it succeeded.
+pub fn add_staff_command(
+    database_url: &str,
+    username: &str,
+    password: &str,
+    extra: &[&str],
+) -> bool {
+    use std::io::Write;
+    let mut child = Command::new(SERVER_BIN)
+        .args(["add-staff", username])
+        .args(extra)
+        .env("DATABASE_URL", database_url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("the server binary starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{password}\n").as_bytes())
+        .expect("the password is written");
+    child.wait().expect("add-staff ends").success()
+}

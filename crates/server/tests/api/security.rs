@@ -3,8 +3,6 @@
 use reqwest::header;
 use serde_json::json;
 
-use std::process::{Command, Stdio};
-
 use crate::helpers::*;
 
 #[tokio::test]
@@ -197,23 +195,7 @@ async fn the_log_holds_nothing_personal() {
         .send()
         .await;
     let password = "s3cret horse battery";
-    let added = Command::new(SERVER_BIN)
-        .args(["add-staff", "agent"])
-        .env("DATABASE_URL", &database_url)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(format!("{password}\n").as_bytes())?;
-            child.wait()
-        })
-        .unwrap();
-    assert!(added.success());
+    assert!(add_staff_command(&database_url, "agent", password, &[]));
     let session = json_of(
         client
             .post(url("/api/staff/login"))

@@ -6,23 +6,13 @@ use crate::helpers::*;
 
 #[tokio::test]
 async fn add_staff_command_reads_the_password_from_stdin() {
-    use std::io::Write;
     let app = spawn_app().await;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_aftersales-server"))
-        .args(["add-staff", "manager", "--password-stdin"])
-        .env("DATABASE_URL", &app.database_url)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"a long enough secret\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
+    assert!(add_staff_command(
+        &app.database_url,
+        "manager",
+        "a long enough secret",
+        &["--password-stdin"]
+    ));
     let r = app
         .post_json(
             "/api/staff/login",
