@@ -48,7 +48,9 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 PASSWORD="schemathesis-$RANDOM-$RANDOM"
-printf '%s\n' "$PASSWORD" | "$SERVER" add-staff fuzzer >/dev/null
+# Every role, so that Schemathesis's valid moves are allowed (403 is documented too).
+printf '%s\n' "$PASSWORD" | "$SERVER" add-staff fuzzer \
+  --role front_desk,service_centre,technician,store_manager,operations_head,general_manager,finance,admin >/dev/null
 TOKEN=$(curl -fs -X POST -H 'content-type: application/json' \
   -d "{\"username\":\"fuzzer\",\"password\":\"$PASSWORD\"}" "$BASE/api/staff/login" |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')

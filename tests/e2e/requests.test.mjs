@@ -632,7 +632,8 @@ describe('tracking', () => {
       assert.equal(await next.getByRole('listitem').first().getAttribute('class'), 'asp-due asp-due-next');
       const call = await due('first_contact').innerText();
       assert.match(call, /^The service centre will call you before (today|tomorrow|Mon|Tue|Wed|Thu|Fri|Sat|Sun) ?(\d+ [A-Z][a-z]{2}, )?\d\d:\d\d\.$/);
-      assert.ok((await next.innerText()).includes('Store time (Asia/Shanghai, UTC+8)'));
+      // The zone note follows the policy, which a fresh device may fetch after the answer.
+      await next.getByText('Store time (Asia/Shanghai, UTC+8)', { exact: true }).waitFor({ timeout: 10_000 });
 
       // The store works on it: refreshed when the page regains focus.
       const steps = (await (await fetch(`${backend.base}api/requests/${id}?code=${code}`)).json()).decision.steps;

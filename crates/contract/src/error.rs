@@ -117,6 +117,8 @@ code_enum! {
         Unauthorized = "unauthorized",
         /// 401: wrong staff username or password.
         InvalidCredentials = "invalid_credentials",
+        /// 403: the staff member's roles do not include the one this needs.
+        Forbidden = "forbidden",
         /// 405.
         MethodNotAllowed = "method_not_allowed",
         /// 503, with `Retry-After`: the database cannot be reached.

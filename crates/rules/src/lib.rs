@@ -28,5 +28,5 @@ pub use case::{Case, Filing};
 pub use decision::{Clause, Condition, Decision, LineDecision, Outcome, RequestType};
 pub use engine::{check, parse_case, CaseError, ErrorCode};
 pub use policy::Fact;
-pub use policy::{Kind, LocalText, Policy, PolicyErrors};
+pub use policy::{Kind, LocalText, Policy, PolicyErrors, StaffRole};
 pub use time::Timestamp;

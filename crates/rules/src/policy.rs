@@ -42,6 +42,23 @@ pub struct Policy {
     /// Product kinds sorted by id (serde_json's map order), each with its names and rules.
     pub kinds: Vec<Kind>,
     pub alternatives: BTreeMap<Clause, Vec<RequestType>>,
+    /// Who performs each step of every procedure (`roles`, read as step → role).
+    pub step_roles: BTreeMap<String, StaffRole>,
+}
+
+string_enum! {
+    /// A staff member's role (docs/policy.md, "Who performs each step"). An
+    /// account may hold several; `admin` manages accounts and performs no step.
+    StaffRole {
+        FrontDesk = "front_desk",
+        ServiceCentre = "service_centre",
+        Technician = "technician",
+        StoreManager = "store_manager",
+        OperationsHead = "operations_head",
+        GeneralManager = "general_manager",
+        Finance = "finance",
+        Admin = "admin",
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -297,6 +314,11 @@ impl Policy {
             ComplaintAbout::Service => &self.complaint_service,
             ComplaintAbout::Product => &self.complaint_product,
         }
+    }
+
+    /// The role that performs step `step` (every step of the policy has one).
+    pub fn role_of(&self, step: &str) -> Option<StaffRole> {
+        self.step_roles.get(step).copied()
     }
 
     pub fn alternatives_for(&self, clause: Clause) -> &[RequestType] {
@@ -684,6 +706,91 @@ fn read_procedure(
     })
 }
 
+/// `roles`: each role with the steps it performs. Every step of every procedure
+/// has exactly one role, and every step named is in some procedure.
+fn read_roles(
+    root: &mut Obj,
+    procedures: &[(&str, Option<&Vec<Step>>)],
+    errors: &mut Vec<PolicyError>,
+) -> Option<BTreeMap<String, StaffRole>> {
+    let map = root.get("roles", errors)?;
+    let Value::Object(map) = map else {
+        err(
+            errors,
+            "roles".into(),
+            "must be an object of role: [step ids]",
+        );
+        return None;
+    };
+    let known = |id: &str| {
+        procedures
+            .iter()
+            .any(|(_, steps)| steps.is_some_and(|s| s.iter().any(|st| st.id == id)))
+    };
+    let mut out: BTreeMap<String, StaffRole> = BTreeMap::new();
+    let mut ok = true;
+    for (key, steps) in map {
+        let path = join("roles", key);
+        let role = match StaffRole::parse(key) {
+            Some(StaffRole::Admin) => {
+                err(errors, path, "admin manages accounts and performs no step");
+                ok = false;
+                continue;
+            }
+            Some(role) => role,
+            None => {
+                let all: Vec<&str> = StaffRole::ALL.iter().map(|r| r.as_str()).collect();
+                err(
+                    errors,
+                    path,
+                    format!("unknown role (expected one of {})", all.join(", ")),
+                );
+                ok = false;
+                continue;
+            }
+        };
+        let Value::Array(steps) = steps else {
+            err(errors, path, "must be a list of step ids");
+            ok = false;
+            continue;
+        };
+        for (i, step) in steps.iter().enumerate() {
+            let p = format!("{path}[{i}]");
+            let Some(id) = step.as_str() else {
+                err(errors, p, "must be a step id");
+                ok = false;
+                continue;
+            };
+            if let Some(other) = out.get(id) {
+                err(
+                    errors,
+                    p,
+                    format!("step \"{id}\" is performed by {other} already"),
+                );
+                ok = false;
+            } else if !known(id) {
+                err(errors, p, format!("no procedure has step \"{id}\""));
+                ok = false;
+            } else {
+                out.insert(id.to_owned(), role);
+            }
+        }
+    }
+    for (path, steps) in procedures {
+        for (i, step) in steps.iter().flat_map(|s| s.iter()).enumerate() {
+            if !out.contains_key(&step.id) {
+                err(
+                    errors,
+                    format!("{path}[{i}]"),
+                    format!("step \"{}\" has no role in roles", step.id),
+                );
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(out)
+}
+
 fn read_policy(
     value: &Value,
     zones: &dyn Fn(&str) -> Option<Zone>,
@@ -744,6 +851,21 @@ fn read_policy(
 
     let kinds = read_kinds(&mut root, errors);
     let alternatives = read_alternatives(&mut root, errors);
+    let procedures: Vec<(&str, Option<&Vec<Step>>)> = vec![
+        ("cancel.steps", cancel.as_ref().map(|c| &c.steps)),
+        ("return.steps", returns.as_ref().map(|r| &r.steps)),
+        ("exchange.steps", exchange_steps.as_ref()),
+        ("repair.steps", repair.as_ref().map(|r| &r.steps)),
+        (
+            "complaint.service.steps",
+            complaint_service.as_ref().map(|p| &p.steps),
+        ),
+        (
+            "complaint.product.steps",
+            complaint_product.as_ref().map(|p| &p.steps),
+        ),
+    ];
+    let step_roles = read_roles(&mut root, &procedures, errors);
     root.finish(errors);
 
     Some(Policy {
@@ -760,6 +882,7 @@ fn read_policy(
         complaint_product: complaint_product?,
         kinds: kinds?,
         alternatives: alternatives?,
+        step_roles: step_roles?,
     })
 }
 
@@ -1013,6 +1136,88 @@ mod tests {
 
     fn messages(r: Result<Policy, PolicyErrors>) -> Vec<String> {
         r.unwrap_err().0.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn every_step_has_the_role_of_the_procedure() {
+        let p = Policy::default_policy();
+        assert_eq!(p.role_of("record_reason"), Some(StaffRole::FrontDesk));
+        assert_eq!(p.role_of("inspection_visit"), Some(StaffRole::Technician));
+        assert_eq!(
+            p.role_of("operations_head_approval"),
+            Some(StaffRole::OperationsHead)
+        );
+        assert_eq!(
+            p.role_of("general_manager_approval"),
+            Some(StaffRole::GeneralManager)
+        );
+        assert_eq!(p.role_of("refund"), Some(StaffRole::Finance));
+        assert_eq!(p.role_of("no_such_step"), None);
+        let every = [
+            &p.cancel.steps,
+            &p.returns.steps,
+            &p.exchange_steps,
+            &p.repair.steps,
+        ]
+        .into_iter()
+        .chain([&p.complaint_service.steps, &p.complaint_product.steps]);
+        for steps in every {
+            assert!(steps.iter().all(|s| p.role_of(&s.id).is_some()));
+        }
+    }
+
+    #[test]
+    fn roles_are_checked_by_name_and_step() {
+        let m = messages(with(|v| {
+            let roles = v["roles"].as_object_mut().unwrap();
+            let front = roles.remove("front_desk").unwrap();
+            roles.insert("cashier".into(), front);
+            roles.insert("admin".into(), serde_json::json!(["refund"]));
+            roles["finance"]
+                .as_array_mut()
+                .unwrap()
+                .push("refund".into());
+            roles["technician"]
+                .as_array_mut()
+                .unwrap()
+                .push("teleport".into());
+        }));
+        let has = |text: &str| m.iter().any(|x| x.starts_with(text));
+        assert!(
+            has("roles.cashier: unknown role (expected one of front_desk,"),
+            "{m:?}"
+        );
+        assert!(has("roles.admin: admin manages accounts"), "{m:?}");
+        assert!(
+            has("roles.finance[2]: step \"refund\" is performed by finance already"),
+            "{m:?}"
+        );
+        assert!(
+            has("roles.technician[1]: no procedure has step \"teleport\""),
+            "{m:?}"
+        );
+        // The front desk's steps now have nobody: each is named where it stands.
+        assert!(
+            has("cancel.steps[0]: step \"record_reason\" has no role in roles"),
+            "{m:?}"
+        );
+        assert!(
+            has("complaint.product.steps[4]: step \"archive\" has no role"),
+            "{m:?}"
+        );
+        assert_eq!(
+            messages(with(|v| v["roles"] = 3.into())),
+            ["roles: must be an object of role: [step ids]"]
+        );
+        assert_eq!(
+            messages(with(|v| v
+                .as_object_mut()
+                .unwrap()
+                .remove("roles")
+                .map(drop)
+                .unwrap_or(()))),
+            ["roles: missing"]
+        );
     }
 
     #[test]

@@ -57,6 +57,12 @@ pub enum Command {
     /// Create a staff account, or reset its password; the password is read from stdin.
     AddStaff {
         username: String,
+        /// The account's roles (repeat, or comma-separated): front_desk,
+        /// service_centre, technician, store_manager, operations_head,
+        /// general_manager, finance, admin. Needed for a new account; given for an
+        /// existing one, they replace its roles.
+        #[arg(long = "role", value_delimiter = ',')]
+        roles: Vec<String>,
         /// Read the password from stdin (the default; accepted for scripts that say so).
         #[arg(long)]
         password_stdin: bool,

@@ -109,6 +109,10 @@ pub fn message(code: &ErrorCode, lang: Lang) -> &'static str {
         ),
         ErrorCode::Unauthorized => ("请先登录。", "Please sign in."),
         ErrorCode::InvalidCredentials => ("用户名或密码不正确。", "Wrong username or password."),
+        ErrorCode::Forbidden => (
+            "您的岗位无权办理这一步。",
+            "Your role may not perform this step.",
+        ),
         ErrorCode::MethodNotAllowed => ("不支持该请求方法。", "This method is not allowed here."),
         ErrorCode::ServiceUnavailable => (
             "服务暂时不可用，请稍后重试。",

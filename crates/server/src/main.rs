@@ -1,9 +1,10 @@
-//! `aftersales-server [serve] | import-orders FILE.csv | add-staff USERNAME | demo-shop
+//! `aftersales-server [serve] | import-orders FILE.csv | add-staff USERNAME --role ROLE | demo-shop
 //! | backup FILE | restore FILE`.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
+use aftersales_rules::StaffRole;
 use aftersales_server::config::{load_policy, Cli, Command, Config};
 use aftersales_server::{backup as backups, db, shutdown_signal, store, Application};
 use clap::Parser;
@@ -40,7 +41,9 @@ async fn main() -> ExitCode {
     let result = match cli.command.clone().unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::ImportOrders { file } => import_orders(config, &file).await,
-        Command::AddStaff { username, .. } => add_staff(config, &username).await,
+        Command::AddStaff {
+            username, roles, ..
+        } => add_staff(config, &username, &roles).await,
         Command::DemoShop { shop_port, portal } => demo_shop(shop_port, &portal).await,
         Command::Backup { file, force } => backup(&config, &file, force).await,
         Command::Restore { file, force } => restore(&config, &file, force).await,
@@ -102,7 +105,16 @@ async fn import_orders(config: Config, file: &std::path::Path) -> Result<(), Str
     Ok(())
 }
 
-async fn add_staff(config: Config, username: &str) -> Result<(), String> {
+async fn add_staff(config: Config, username: &str, roles: &[String]) -> Result<(), String> {
+    let roles = roles
+        .iter()
+        .map(|r| {
+            StaffRole::parse(r.trim()).ok_or_else(|| {
+                let all: Vec<&str> = StaffRole::ALL.iter().map(|r| r.as_str()).collect();
+                format!("--role {r}: unknown role (one of {})", all.join(", "))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         eprint!("Password for {username} (input is shown): ");
@@ -115,11 +127,16 @@ async fn add_staff(config: Config, username: &str) -> Result<(), String> {
         .map_err(|e| format!("cannot read the password: {e}"))?;
     let password = password.trim_end_matches(['\r', '\n']);
     let db = db::connect(&config.database_url).await?;
-    let created = store::staff::add_staff(&db, username, password).await?;
+    let created = store::staff::add_staff(&db, username, password, &roles).await?;
     if created {
         println!("staff account {username} created");
     } else {
-        println!("password of {username} changed");
+        let what = if roles.is_empty() {
+            "password"
+        } else {
+            "password and roles"
+        };
+        println!("{what} of {username} changed");
     }
     Ok(())
 }

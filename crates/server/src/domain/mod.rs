@@ -1,11 +1,12 @@
 //! The after-sales workflow's rules, free of HTTP and SQL: the status machine,
-//! tracking codes, the flags a filing gets, staff passwords, and instants in
+//! tracking codes, the flags a filing gets, staff passwords and roles, and instants in
 //! the store's zone. The field rules shared with the portal are
 //! `aftersales_contract::fields`.
 
 pub mod clock;
 pub mod flags;
 pub mod password;
+pub mod roles;
 pub mod status;
 pub mod tracking_code;
 

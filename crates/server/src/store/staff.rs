@@ -1,13 +1,37 @@
 //! Staff accounts and their sessions (tokens stored as SHA-256 only).
 
+use aftersales_rules::StaffRole;
 use sqlx::Row;
 
 use super::audit;
 use crate::db::{unix_now, Db};
 use crate::domain::password::{hash_password, token_hash, valid_username, MIN_PASSWORD_CHARS};
 
-/// Creates the account or resets its password (`add-staff`). Returns whether it is new.
-pub async fn add_staff(db: &Db, username: &str, password: &str) -> Result<bool, String> {
+/// Roles as stored: their ids, comma-separated, in [`StaffRole::ALL`]'s order.
+pub fn roles_text(roles: &[StaffRole]) -> String {
+    StaffRole::ALL
+        .iter()
+        .filter(|r| roles.contains(r))
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Stored roles read back; an id this build does not know grants nothing.
+pub fn roles_of(text: &str) -> Vec<StaffRole> {
+    text.split(',')
+        .filter_map(|r| StaffRole::parse(r.trim()))
+        .collect()
+}
+
+/// Creates the account or resets its password (`add-staff`), with `roles` if
+/// given (a new account needs at least one). Returns whether it is new.
+pub async fn add_staff(
+    db: &Db,
+    username: &str,
+    password: &str,
+    roles: &[StaffRole],
+) -> Result<bool, String> {
     let username = username.trim();
     if !valid_username(username) {
         return Err("username: 1 to 64 of a-z, 0-9, . _ - @".into());
@@ -18,14 +42,24 @@ pub async fn add_staff(db: &Db, username: &str, password: &str) -> Result<bool, 
     let hash = hash_password(password)?;
     let now = unix_now();
     let mut tx = db.pool.begin().await.map_err(|e| e.to_string())?;
-    let updated = sqlx::query("UPDATE staff SET password_hash = $2 WHERE username = $1")
-        .bind(username)
-        .bind(&hash)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| e.to_string())?
-        .rows_affected()
+    let updated = sqlx::query(
+        "UPDATE staff SET password_hash = $2, roles = CASE WHEN $3 = '' THEN roles ELSE $3 END \
+         WHERE username = $1",
+    )
+    .bind(username)
+    .bind(&hash)
+    .bind(roles_text(roles))
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| e.to_string())?
+    .rows_affected()
         > 0;
+    if !updated && roles.is_empty() {
+        return Err(format!(
+            "roles: a new account needs at least one --role ({})",
+            roles_text(StaffRole::ALL).replace(',', ", ")
+        ));
+    }
     if updated {
         // A new password ends every open session.
         sqlx::query("DELETE FROM sessions WHERE username = $1")
@@ -34,13 +68,16 @@ pub async fn add_staff(db: &Db, username: &str, password: &str) -> Result<bool, 
             .await
             .map_err(|e| e.to_string())?;
     } else {
-        sqlx::query("INSERT INTO staff (username, password_hash, created_at) VALUES ($1, $2, $3)")
-            .bind(username)
-            .bind(&hash)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| e.to_string())?;
+        sqlx::query(
+            "INSERT INTO staff (username, password_hash, created_at, roles) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(username)
+        .bind(&hash)
+        .bind(now)
+        .bind(roles_text(roles))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| e.to_string())?;
     }
     let action = if updated {
         "password_reset"
@@ -53,7 +90,7 @@ pub async fn add_staff(db: &Db, username: &str, password: &str) -> Result<bool, 
         "cli",
         action,
         None,
-        serde_json::json!({"username": username}),
+        serde_json::json!({"username": username, "roles": roles_text(roles)}),
     )
     .await
     .map_err(|e| e.to_string())?;
@@ -61,30 +98,52 @@ pub async fn add_staff(db: &Db, username: &str, password: &str) -> Result<bool, 
     Ok(!updated)
 }
 
-/// The stored password hash of `username`, if the account exists.
+/// The stored password hash of `username`, if the account exists and is not disabled.
 pub async fn password_hash(db: &Db, username: &str) -> Result<Option<String>, sqlx::Error> {
-    let row = sqlx::query("SELECT password_hash FROM staff WHERE username = $1")
-        .bind(username)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row =
+        sqlx::query("SELECT password_hash FROM staff WHERE username = $1 AND disabled_at IS NULL")
+            .bind(username)
+            .fetch_optional(&db.pool)
+            .await?;
     match row {
         Some(r) => Ok(Some(r.try_get("password_hash")?)),
         None => Ok(None),
     }
 }
 
-/// The username of an unexpired session with this token.
-pub async fn session_user(db: &Db, token: &str) -> Result<Option<String>, sqlx::Error> {
-    let row =
-        sqlx::query("SELECT username FROM sessions WHERE token_hash = $1 AND expires_at > $2")
-            .bind(token_hash(token))
-            .bind(unix_now())
-            .fetch_optional(&db.pool)
-            .await?;
+/// The username and roles of an unexpired session with this token (of an
+/// account that is not disabled).
+pub async fn session_user(
+    db: &Db,
+    token: &str,
+) -> Result<Option<(String, Vec<StaffRole>)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT s.username, st.roles FROM sessions s JOIN staff st ON st.username = s.username \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND st.disabled_at IS NULL",
+    )
+    .bind(token_hash(token))
+    .bind(unix_now())
+    .fetch_optional(&db.pool)
+    .await?;
     match row {
-        Some(r) => Ok(Some(r.try_get("username")?)),
+        Some(r) => Ok(Some((
+            r.try_get("username")?,
+            roles_of(&r.try_get::<String, _>("roles")?),
+        ))),
         None => Ok(None),
     }
+}
+
+/// The roles of `username` (none if there is no such account).
+pub async fn roles(db: &Db, username: &str) -> Result<Vec<StaffRole>, sqlx::Error> {
+    let row = sqlx::query("SELECT roles FROM staff WHERE username = $1")
+        .bind(username)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(match row {
+        Some(r) => roles_of(&r.try_get::<String, _>("roles")?),
+        None => Vec::new(),
+    })
 }
 
 /// Records a failed sign-in.

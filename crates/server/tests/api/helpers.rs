@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use aftersales_rules::Timestamp;
+use aftersales_rules::{StaffRole, Timestamp};
 use aftersales_server::config::{load_policy, Config};
 use aftersales_server::db::{self, unix_now, Db};
 use aftersales_server::Application;
@@ -160,11 +160,15 @@ impl TestApp {
         r.json().await.expect("json")
     }
 
-    /// A staff account and a bearer token for it.
+    /// A staff account with every role and a bearer token for it.
     pub async fn staff_token(&self) -> String {
-        let user = "agent";
+        self.staff_token_as("agent", StaffRole::ALL).await
+    }
+
+    /// A staff account `user` with `roles` and a bearer token for it.
+    pub async fn staff_token_as(&self, user: &str, roles: &[StaffRole]) -> String {
         let password = "correct horse battery";
-        aftersales_server::store::staff::add_staff(&self.db, user, password)
+        aftersales_server::store::staff::add_staff(&self.db, user, password, roles)
             .await
             .expect("add staff");
         let r = self

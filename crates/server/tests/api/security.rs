@@ -195,7 +195,12 @@ async fn the_log_holds_nothing_personal() {
         .send()
         .await;
     let password = "s3cret horse battery";
-    assert!(add_staff_command(&database_url, "agent", password, &[]));
+    assert!(add_staff_command(
+        &database_url,
+        "agent",
+        password,
+        &["--role", "front_desk"]
+    ));
     let session = json_of(
         client
             .post(url("/api/staff/login"))

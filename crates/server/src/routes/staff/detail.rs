@@ -1,6 +1,9 @@
 //! One request in full for staff (`GET /api/staff/requests/{id}`) and its photos.
 
+use std::collections::BTreeMap;
+
 use aftersales_contract::{ErrorCode, FeedbackView, HistoryEntry, RequestStatus};
+use aftersales_rules::StaffRole;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -10,6 +13,7 @@ use utoipa::ToSchema;
 
 use super::Staff;
 use crate::domain::clock::show_text;
+use crate::domain::roles;
 use crate::domain::status::next_steps;
 use crate::error::ApiError;
 use crate::store::attachments::{self, AttachmentInfo};
@@ -46,6 +50,9 @@ pub struct RequestDetail {
     pub step: Option<String>,
     /// The steps still ahead (the decision's steps after the current one).
     pub next_steps: Vec<String>,
+    /// The role that performs each of the decision's steps (the policy's `roles`).
+    #[schema(value_type = std::collections::BTreeMap<String, String>)]
+    pub step_roles: BTreeMap<String, StaffRole>,
     pub flags: Vec<String>,
     pub filed_at: String,
     pub evaluated_at: String,
@@ -90,6 +97,10 @@ pub async fn detail_of(state: &AppState, id: &str) -> Result<RequestDetail, ApiE
         .collect();
     let steps = r.steps();
     Ok(RequestDetail {
+        step_roles: steps
+            .iter()
+            .map(|s| (s.clone(), roles::role_of(policy, s)))
+            .collect(),
         next_steps: if r.is_open() {
             next_steps(&steps, r.step.as_deref())
         } else {

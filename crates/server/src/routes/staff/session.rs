@@ -1,6 +1,7 @@
 //! Staff sign-in and sign-out, and the bearer-token extractor.
 
 use aftersales_contract::ErrorCode;
+use aftersales_rules::StaffRole;
 use axum::extract::{FromRequestParts, State};
 use axum::http::{header, request::Parts, HeaderMap, StatusCode};
 use axum::Json;
@@ -21,6 +22,7 @@ const SESSION_SECS: i64 = 12 * 3600;
 /// A signed-in staff member (from `Authorization: Bearer <token>`).
 pub struct Staff {
     pub username: String,
+    pub roles: Vec<StaffRole>,
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -41,10 +43,10 @@ impl FromRequestParts<AppState> for Staff {
         let token = bearer(&parts.headers)
             .filter(|t| !t.is_empty() && t.len() <= 128)
             .ok_or_else(ApiError::unauthorized)?;
-        let username = store::session_user(&state.db, token)
+        let (username, roles) = store::session_user(&state.db, token)
             .await?
             .ok_or_else(ApiError::unauthorized)?;
-        Ok(Staff { username })
+        Ok(Staff { username, roles })
     }
 }
 
@@ -59,6 +61,9 @@ pub struct Login {
 pub struct Session {
     pub token: String,
     pub username: String,
+    /// What this account may do (docs/policy.md, "Who performs each step").
+    #[schema(value_type = Vec<String>)]
+    pub roles: Vec<StaffRole>,
     pub expires_at: String,
 }
 
@@ -96,8 +101,10 @@ pub async fn login(
     let token = new_token();
     store::open_session(&state.db, &token, &body.username, now, now + SESSION_SECS).await?;
     tracing::info!(staff = %body.username, "staff signed in");
+    let roles = store::roles(&state.db, &body.username).await?;
     Ok(Json(Session {
         token,
+        roles,
         username: body.username,
         expires_at: show_text(&state.policy.policy, now + SESSION_SECS),
     }))

@@ -5,6 +5,7 @@ use aftersales_contract::fields::NOTE_MAX_CHARS;
 use aftersales_contract::wire::AFTER_REQUEST;
 use aftersales_contract::{ErrorCode, FieldCode, FieldError};
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -12,6 +13,7 @@ use utoipa::ToSchema;
 use super::detail::{detail_of, RequestDetail};
 use super::Staff;
 use crate::db::unix_now;
+use crate::domain::roles::may_move;
 use crate::domain::status::{can_move, destination};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
@@ -47,6 +49,7 @@ const ACKNOWLEDGE: &str = "acknowledge";
     responses(
         (status = 200, description = "The request after the change", body = RequestDetail),
         (status = 401, description = "Not signed in", body = crate::error::ErrorBody),
+        (status = 403, description = "The step (or a step passed over) is another role's; closing or rejecting is not this role's", body = crate::error::ErrorBody),
         (status = 404, description = "Unknown id", body = crate::error::ErrorBody),
         (status = 409, description = "Closed already, not a later step, or changed meanwhile", body = crate::error::ErrorBody),
         (status = 422, description = "Unknown service level or event, note too long", body = crate::error::ErrorBody),
@@ -96,6 +99,17 @@ pub async fn transition(
         return Err(ApiError::conflict(ErrorCode::InvalidTransition)
             .with_fields(vec![FieldError::new("to", FieldCode::NotALaterStep)]));
     };
+    if let Err(needed) = may_move(
+        &state.policy.policy,
+        &staff.roles,
+        &body.to,
+        &steps,
+        r.step.as_deref(),
+    ) {
+        let needed: Vec<&str> = needed.iter().map(|r| r.as_str()).collect();
+        return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden)
+            .with_detail(format!("this needs the role {}", needed.join(" or "))));
+    }
     let now = unix_now();
     let note = Some(body.note.trim().to_owned()).filter(|n| !n.is_empty());
     let mut met = body.met.clone();
