@@ -119,6 +119,8 @@ code_enum! {
         InvalidCredentials = "invalid_credentials",
         /// 403: the staff member's roles do not include the one this needs.
         Forbidden = "forbidden",
+        /// 403: a change from the staff console without its session's CSRF token.
+        CsrfRejected = "csrf_rejected",
         /// 405.
         MethodNotAllowed = "method_not_allowed",
         /// 503, with `Retry-After`: the database cannot be reached.

@@ -46,6 +46,12 @@ pub fn router(state: AppState) -> Router {
         .route("/requests/{id}/feedback", post(tracking::feedback))
         .route("/staff/login", post(staff::session::login))
         .route("/staff/logout", post(staff::session::logout))
+        .route(
+            "/staff/session",
+            post(staff::session::open)
+                .get(staff::session::current)
+                .delete(staff::session::close),
+        )
         .route("/staff/requests", get(staff::queue::list))
         .route("/staff/requests/{id}", get(staff::detail::detail))
         .route(

@@ -109,6 +109,10 @@ pub fn message(code: &ErrorCode, lang: Lang) -> &'static str {
         ),
         ErrorCode::Unauthorized => ("请先登录。", "Please sign in."),
         ErrorCode::InvalidCredentials => ("用户名或密码不正确。", "Wrong username or password."),
+        ErrorCode::CsrfRejected => (
+            "页面已过期，请刷新后重试。",
+            "This page has expired: reload it and try again.",
+        ),
         ErrorCode::Forbidden => (
             "您的岗位无权办理这一步。",
             "Your role may not perform this step.",

@@ -5,6 +5,7 @@
 
 pub mod clock;
 pub mod flags;
+pub mod lockout;
 pub mod password;
 pub mod roles;
 pub mod status;

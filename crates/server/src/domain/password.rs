@@ -51,6 +51,13 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// The token a browser session sends back in `X-CSRF-Token` on every change:
+/// derived from the session's secret, so it needs no storage, and a page of
+/// another site can neither read nor guess it.
+pub fn csrf_token(session_token: &str) -> String {
+    hex::encode(&Sha256::digest(format!("csrf:{session_token}").as_bytes())[..16])
+}
+
 /// A username `add-staff` accepts: 1 to 64 of `a-z A-Z 0-9 . _ - @`.
 pub fn valid_username(username: &str) -> bool {
     !username.is_empty()

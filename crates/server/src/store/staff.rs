@@ -134,6 +134,14 @@ pub async fn session_user(
     }
 }
 
+/// When the session of `token` ends.
+pub async fn session_expiry(db: &Db, token: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT expires_at FROM sessions WHERE token_hash = $1")
+        .bind(token_hash(token))
+        .fetch_optional(&db.pool)
+        .await
+}
+
 /// The roles of `username` (none if there is no such account).
 pub async fn roles(db: &Db, username: &str) -> Result<Vec<StaffRole>, sqlx::Error> {
     let row = sqlx::query("SELECT roles FROM staff WHERE username = $1")
@@ -146,9 +154,55 @@ pub async fn roles(db: &Db, username: &str) -> Result<Vec<StaffRole>, sqlx::Erro
     })
 }
 
-/// Records a failed sign-in.
-pub async fn login_failed(db: &Db, username: &str, at: i64) -> Result<(), sqlx::Error> {
+/// The subject a failed sign-in is counted under for an account name.
+pub fn account_subject(username: &str) -> String {
+    format!("account:{}", username.chars().take(64).collect::<String>())
+}
+
+/// The subject a failed sign-in is counted under for a client.
+pub fn client_subject(client: std::net::IpAddr) -> String {
+    format!("client:{client}")
+}
+
+/// The instants of `subject`'s failed sign-ins since `since`, oldest first.
+pub async fn failures_since(db: &Db, subject: &str, since: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT at FROM login_failures WHERE subject = $1 AND at > $2 ORDER BY at")
+        .bind(subject)
+        .bind(since)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// Forgets the failed sign-ins of `subject` (after a successful one).
+pub async fn clear_failures(db: &Db, subject: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE subject = $1")
+        .bind(subject)
+        .execute(&db.pool)
+        .await
+        .map(drop)
+}
+
+/// Records a failed sign-in under each of `subjects`, forgetting failures
+/// older than `forget_before`.
+pub async fn login_failed(
+    db: &Db,
+    username: &str,
+    subjects: &[String],
+    at: i64,
+    forget_before: i64,
+) -> Result<(), sqlx::Error> {
     let mut tx = db.pool.begin().await?;
+    for subject in subjects {
+        sqlx::query("INSERT INTO login_failures (subject, at) VALUES ($1, $2)")
+            .bind(subject)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM login_failures WHERE at <= $1")
+        .bind(forget_before)
+        .execute(&mut *tx)
+        .await?;
     audit::record(
         &mut tx,
         at,

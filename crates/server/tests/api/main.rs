@@ -13,5 +13,6 @@ mod helpers;
 mod orders;
 mod platform;
 mod security;
+mod sign_in;
 mod staff;
 mod tracking;

@@ -108,10 +108,7 @@ async fn each_step_is_moved_by_its_own_role_and_nobody_skips_an_approval() {
             (403, Some("forbidden")),
             "{body}"
         );
-        assert_eq!(
-            body["error"]["message"],
-            "您的岗位无权办理这一步。"
-        );
+        assert_eq!(body["error"]["message"], "您的岗位无权办理这一步。");
         body["error"]["detail"]
             .as_str()
             .unwrap_or_default()
