@@ -10,7 +10,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = ParseOptions::default().interpolate_display(true);
     let cfg = Config::new("zh-CN")?
         .add_locale("en")?
-        .add_namespaces(["portal", "decision", "requests", "kiosk"])?
+        .add_namespaces(["portal", "decision", "requests", "kiosk", "staff"])?
         .parse_options(options);
     let infos = TranslationsInfos::parse(cfg)?;
     infos.emit_diagnostics();

@@ -55,6 +55,14 @@ node -e '
 '
 for f in dist-kiosk/aftersales-kiosk-* dist-kiosk/kiosk.css; do cp "$f" dist/; done
 rm -rf dist-kiosk
+# The staff console (src/staff): the store's app, merged as staff.html with its own
+# hashed JS/WASM/CSS; gen-sw.mjs leaves it out of every precache.
+echo "[build-portal] trunk build staff.html --release --dist dist-staff --locked (the staff console)"
+trunk build staff.html --release --dist dist-staff --locked
+[[ -f dist-staff/index.html ]] || { echo "[build-portal] error: dist-staff/index.html missing" >&2; exit 1; }
+cp dist-staff/index.html dist/staff.html
+for f in dist-staff/aftersales-staff-* dist-staff/staff-*.css; do cp "$f" dist/; done
+rm -rf dist-staff
 # The start page painted into index.html at build time, in both languages, by the
 # same components as the live page (a native bin of the portal crate), so the first
 # page shows before the WASM arrives.
@@ -66,12 +74,15 @@ node scripts/minify-glue.mjs dist
 # The service worker precaches both apps: written after the merge.
 node scripts/gen-sw.mjs dist
 
-for f in index.html requests.html kiosk.js kiosk.css policy.json manifest.webmanifest sw.js icons/icon.svg; do
+for f in index.html requests.html staff.html kiosk.js kiosk.css policy.json manifest.webmanifest sw.js icons/icon.svg; do
   [[ -f "dist/$f" ]] || { echo "[build-portal] error: dist/$f missing" >&2; exit 1; }
 done
 for app in aftersales-portal aftersales-requests aftersales-kiosk; do
   wasm=$(compgen -G "dist/$app-*.wasm" | head -n1) || { echo "[build-portal] error: no $app .wasm in dist/" >&2; exit 1; }
   grep -qF "$(basename "$wasm")" dist/sw.js || { echo "[build-portal] error: dist/sw.js does not precache $(basename "$wasm")" >&2; exit 1; }
 done
+if grep -qE 'staff\.html|aftersales-staff-' dist/sw.js; then
+  echo "[build-portal] error: dist/sw.js precaches the staff console" >&2; exit 1
+fi
 
 scripts/bundle-size.sh dist

@@ -30,7 +30,8 @@
 # own budget of 4,096 bytes brotli (EMBED_BUDGET_BROTLI), enforced with the other;
 # embed-frame.js is fetched only by a page inside a store's frame: "(embedded)".
 # The kiosk app (kiosk.js, its JS/WASM, kiosk.css) is fetched only in kiosk mode
-# (docs/kiosk.md): "(kiosk)", totalled, outside the budget.
+# (docs/kiosk.md): "(kiosk)", totalled, outside the budget. The staff console
+# (staff.html, its JS/WASM/CSS) is the store's: "(staff)", totalled, outside it.
 set -euo pipefail
 
 DIR="${1:-dist}"
@@ -59,7 +60,7 @@ if [[ -n "$zone" ]] && grep -qF "(\"$zone\", \"" "$ROOT/crates/rules/src/zone/mo
 fi
 
 printf '%-48s %10s %10s %10s\n' "file" "raw" "gzip" "brotli"
-total_raw=0 total_gz=0 total_br=0 first_br=0 demand_br=0 embed_br=0 kiosk_br=0
+total_raw=0 total_gz=0 total_br=0 first_br=0 demand_br=0 embed_br=0 kiosk_br=0 staff_br=0
 EMBED_BUDGET="${EMBED_BUDGET_BROTLI:-4096}"
 while IFS= read -r -d '' f; do
   raw=$(wc -c <"$f")
@@ -78,6 +79,9 @@ while IFS= read -r -d '' f; do
   elif [[ "$rel" == kiosk.* || "$rel" == aftersales-kiosk-* ]]; then
     mark=" (kiosk)"
     kiosk_br=$((kiosk_br + br))
+  elif [[ "$rel" == staff.html || "$rel" == aftersales-staff-* || "$rel" =~ ^staff-[0-9a-f]+\.css$ ]]; then
+    mark=" (staff)"
+    staff_br=$((staff_br + br))
   elif [[ "$rel" == zones.json ]] && (( zone_builtin )); then
     mark=" (if the zone is not built in)"
   elif [[ "$rel" == requests.html || "$rel" == aftersales-requests-* ]] ||
@@ -95,6 +99,9 @@ if (( have_brotli && demand_br > 0 )); then
 fi
 if (( have_brotli && kiosk_br > 0 )); then
   echo "kiosk app (kiosk mode only, outside the budget): $(group "$kiosk_br") bytes brotli"
+fi
+if (( have_brotli && staff_br > 0 )); then
+  echo "staff console (the store's staff only, outside the budget): $(group "$staff_br") bytes brotli"
 fi
 
 [[ "$BUDGET" == "off" ]] && exit 0

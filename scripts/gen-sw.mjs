@@ -27,6 +27,10 @@ const NOT_SHELL = new Set([OUTPUT, 'embed.js', 'embed-frame.js']);
 // phones never download it.
 const isKiosk = (f) => f === 'kiosk.js' || f === 'kiosk.css' || f.startsWith('aftersales-kiosk-');
 
+// The staff console (staff.html, docs/staff.md) is the store's, never a customer's:
+// no worker precaches it.
+const isStaff = (f) => f === 'staff.html' || f.startsWith('aftersales-staff-') || /^staff-[0-9a-f]+\.css$/.test(f);
+
 const dir = path.resolve(process.argv[2] ?? process.env.TRUNK_STAGING_DIR ?? path.join(ROOT, 'dist'));
 
 /** Every file under `d` as a path relative to `dir` with '/' separators, sorted. */
@@ -41,7 +45,7 @@ async function files(d) {
   return out.sort();
 }
 
-const all = (await files(dir)).filter((f) => !NOT_SHELL.has(f));
+const all = (await files(dir)).filter((f) => !NOT_SHELL.has(f) && !isStaff(f));
 const shell = all.filter((f) => !isKiosk(f));
 const kiosk = all.filter(isKiosk);
 if (!shell.includes('index.html')) {

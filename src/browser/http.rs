@@ -34,6 +34,16 @@ fn language() -> String {
     LANGUAGE.with(|l| l.borrow().clone())
 }
 
+thread_local! {
+    static CSRF_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// The token [`send`] puts in `X-CSRF-Token` (the staff console's session
+/// sets it; the customer's apps never do).
+pub fn set_csrf_token(token: Option<String>) {
+    CSRF_TOKEN.with(|t| *t.borrow_mut() = token);
+}
+
 /// An HTTP answer, whatever its status.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reply {
@@ -155,6 +165,9 @@ pub async fn send(
     xhr.set_timeout(timeout_ms);
     let _ = xhr.set_request_header("Accept", "application/json");
     let _ = xhr.set_request_header("Accept-Language", &language());
+    if let Some(token) = CSRF_TOKEN.with(|t| t.borrow().clone()) {
+        let _ = xhr.set_request_header("X-CSRF-Token", &token);
+    }
     let on_progress = progress.map(|mut report| {
         Closure::<dyn FnMut(ProgressEvent)>::new(move |e: ProgressEvent| {
             if e.length_computable() {

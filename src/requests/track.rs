@@ -330,8 +330,6 @@ fn tracked(
             if ahead.is_empty() {
                 return None;
             }
-            // "Store time (Asia/Shanghai, UTC+8)": read here, so the note appears
-            // when the policy arrives after the tracking answer.
             let note = ctx
                 .policy()
                 .zip(offset)
@@ -343,6 +341,8 @@ fn tracked(
                 .enumerate()
                 .map(|(i, (what, at))| {
                     let class = if i == 0 { "asp-due asp-due-next" } else { "asp-due" };
+                    // "Store time (Asia/Shanghai, UTC+8)": read here, so the note appears
+                    // when the policy arrives after the tracking answer.
                     view! {
                         <li class=class data-what=what.clone() data-at=at.to_string()>
                             {due_sentence(l, &what, &when(at, now, l))}

@@ -42,8 +42,6 @@ pub struct Policy {
     /// Product kinds sorted by id (serde_json's map order), each with its names and rules.
     pub kinds: Vec<Kind>,
     pub alternatives: BTreeMap<Clause, Vec<RequestType>>,
-    /// Who performs each step of every procedure (`roles`, read as step → role).
-    pub step_roles: BTreeMap<String, StaffRole>,
 }
 
 string_enum! {
@@ -126,6 +124,8 @@ pub struct Procedure {
 pub struct Step {
     pub id: String,
     pub quality_only: bool,
+    /// Who performs it (the policy's `roles`; every step of a loaded policy has one).
+    pub role: Option<StaffRole>,
 }
 
 /// A promise: `what` happens within `within_minutes` of `after`.
@@ -318,7 +318,18 @@ impl Policy {
 
     /// The role that performs step `step` (every step of the policy has one).
     pub fn role_of(&self, step: &str) -> Option<StaffRole> {
-        self.step_roles.get(step).copied()
+        [
+            &self.cancel.steps,
+            &self.returns.steps,
+            &self.exchange_steps,
+            &self.repair.steps,
+            &self.complaint_service.steps,
+            &self.complaint_product.steps,
+        ]
+        .into_iter()
+        .flatten()
+        .find(|s| s.id == step)
+        .and_then(|s| s.role)
     }
 
     pub fn alternatives_for(&self, clause: Clause) -> &[RequestType] {
@@ -524,6 +535,7 @@ impl<'a> Obj<'a> {
                 Value::String(s) => Some(Step {
                     id: s.clone(),
                     quality_only: false,
+                    role: None,
                 }),
                 Value::Object(_) => {
                     let mut o = Obj::new(Some(item), p.clone(), errors);
@@ -539,7 +551,11 @@ impl<'a> Obj<'a> {
                     o.seen.push("quality_only");
                     o.finish(errors);
                     match (id, quality_only) {
-                        (Some(id), Some(quality_only)) => Some(Step { id, quality_only }),
+                        (Some(id), Some(quality_only)) => Some(Step {
+                            id,
+                            quality_only,
+                            role: None,
+                        }),
                         _ => None,
                     }
                 }
@@ -706,13 +722,14 @@ fn read_procedure(
     })
 }
 
-/// `roles`: each role with the steps it performs. Every step of every procedure
-/// has exactly one role, and every step named is in some procedure.
+/// `roles`: each role with the steps it performs, written into the steps of
+/// every procedure. Every step has exactly one role, and every step named is in
+/// some procedure. (No map of its own: the portal links this reader too.)
 fn read_roles(
     root: &mut Obj,
-    procedures: &[(&str, Option<&Vec<Step>>)],
+    procedures: &mut [(&str, Option<&mut Vec<Step>>)],
     errors: &mut Vec<PolicyError>,
-) -> Option<BTreeMap<String, StaffRole>> {
+) -> Option<()> {
     let map = root.get("roles", errors)?;
     let Value::Object(map) = map else {
         err(
@@ -722,12 +739,6 @@ fn read_roles(
         );
         return None;
     };
-    let known = |id: &str| {
-        procedures
-            .iter()
-            .any(|(_, steps)| steps.is_some_and(|s| s.iter().any(|st| st.id == id)))
-    };
-    let mut out: BTreeMap<String, StaffRole> = BTreeMap::new();
     let mut ok = true;
     for (key, steps) in map {
         let path = join("roles", key);
@@ -761,24 +772,42 @@ fn read_roles(
                 ok = false;
                 continue;
             };
-            if let Some(other) = out.get(id) {
+            // Plain loops, twice: iterator adapters over `&mut Step` cost WASM.
+            let (mut found, mut taken) = (false, None);
+            for (_, steps) in procedures.iter() {
+                for s in steps.iter().flat_map(|s| s.iter()) {
+                    if s.id == id {
+                        found = true;
+                        taken = taken.or(s.role);
+                    }
+                }
+            }
+            if let Some(other) = taken {
                 err(
                     errors,
                     p,
                     format!("step \"{id}\" is performed by {other} already"),
                 );
                 ok = false;
-            } else if !known(id) {
+            } else if !found {
                 err(errors, p, format!("no procedure has step \"{id}\""));
                 ok = false;
             } else {
-                out.insert(id.to_owned(), role);
+                for (_, steps) in procedures.iter_mut() {
+                    if let Some(steps) = steps {
+                        for s in steps.iter_mut() {
+                            if s.id == id {
+                                s.role = Some(role);
+                            }
+                        }
+                    }
+                }
             }
         }
     }
-    for (path, steps) in procedures {
+    for (path, steps) in procedures.iter() {
         for (i, step) in steps.iter().flat_map(|s| s.iter()).enumerate() {
-            if !out.contains_key(&step.id) {
+            if step.role.is_none() {
                 err(
                     errors,
                     format!("{path}[{i}]"),
@@ -788,7 +817,7 @@ fn read_roles(
             }
         }
     }
-    ok.then_some(out)
+    ok.then_some(())
 }
 
 fn read_policy(
@@ -840,34 +869,38 @@ fn read_policy(
         .get("acknowledge", errors)
         .and_then(|v| read_service_level(v, "acknowledge".into(), errors));
 
-    let cancel = read_cancel(&mut root, errors);
-    let returns = read_returns(&mut root, errors);
-    let exchange_steps = read_exchange(&mut root, errors);
-    let repair = read_repair(&mut root, errors);
+    let mut cancel = read_cancel(&mut root, errors);
+    let mut returns = read_returns(&mut root, errors);
+    let mut exchange_steps = read_exchange(&mut root, errors);
+    let mut repair = read_repair(&mut root, errors);
     let mut cp = root.child("complaint", errors);
-    let complaint_service = read_procedure(&mut cp, "service", errors);
-    let complaint_product = read_procedure(&mut cp, "product", errors);
+    let mut complaint_service = read_procedure(&mut cp, "service", errors);
+    let mut complaint_product = read_procedure(&mut cp, "product", errors);
     cp.finish(errors);
 
     let kinds = read_kinds(&mut root, errors);
     let alternatives = read_alternatives(&mut root, errors);
-    let procedures: Vec<(&str, Option<&Vec<Step>>)> = vec![
-        ("cancel.steps", cancel.as_ref().map(|c| &c.steps)),
-        ("return.steps", returns.as_ref().map(|r| &r.steps)),
-        ("exchange.steps", exchange_steps.as_ref()),
-        ("repair.steps", repair.as_ref().map(|r| &r.steps)),
-        (
-            "complaint.service.steps",
-            complaint_service.as_ref().map(|p| &p.steps),
-        ),
-        (
-            "complaint.product.steps",
-            complaint_product.as_ref().map(|p| &p.steps),
-        ),
-    ];
-    let step_roles = read_roles(&mut root, &procedures, errors);
+    let roles = read_roles(
+        &mut root,
+        &mut [
+            ("cancel.steps", cancel.as_mut().map(|c| &mut c.steps)),
+            ("return.steps", returns.as_mut().map(|r| &mut r.steps)),
+            ("exchange.steps", exchange_steps.as_mut()),
+            ("repair.steps", repair.as_mut().map(|r| &mut r.steps)),
+            (
+                "complaint.service.steps",
+                complaint_service.as_mut().map(|p| &mut p.steps),
+            ),
+            (
+                "complaint.product.steps",
+                complaint_product.as_mut().map(|p| &mut p.steps),
+            ),
+        ],
+        errors,
+    );
     root.finish(errors);
 
+    roles?;
     Some(Policy {
         version: String::new(),
         time_zone: time_zone?,
@@ -882,7 +915,6 @@ fn read_policy(
         complaint_product: complaint_product?,
         kinds: kinds?,
         alternatives: alternatives?,
-        step_roles: step_roles?,
     })
 }
 

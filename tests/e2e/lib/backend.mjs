@@ -133,17 +133,21 @@ export class Backend {
     return this.query('SELECT id, request_type, status, attachment_count, contact, filed_at FROM requests ORDER BY received_at');
   }
 
+  /** Adds a staff account (`roles`: comma-separated role ids) with `password`. */
+  addStaff(username, roles, password = STAFF.password) {
+    execFileSync(SERVER_BIN, ['add-staff', username, '--role', roles], {
+      input: `${password}\n`,
+      env: { ...process.env, DATABASE_URL: this.url },
+      stdio: ['pipe', 'ignore', 'inherit'],
+    });
+  }
+
   /** A staff session (created on first use) for moving requests along: an
    * account holding every step's role (the roles themselves are tested by the
    * server's tests). */
   async staffToken() {
     if (!this.token) {
-      const everyRole = 'front_desk,service_centre,technician,store_manager,operations_head,general_manager,finance';
-      execFileSync(SERVER_BIN, ['add-staff', STAFF.username, '--role', everyRole], {
-        input: `${STAFF.password}\n`,
-        env: { ...process.env, DATABASE_URL: this.url },
-        stdio: ['pipe', 'ignore', 'inherit'],
-      });
+      this.addStaff(STAFF.username, 'front_desk,service_centre,technician,store_manager,operations_head,general_manager,finance');
       const r = await fetch(`${this.base}api/staff/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './backend.mjs';
 
-const FILES = ['portal', 'requests', 'decision', 'kiosk'];
+const FILES = ['portal', 'requests', 'decision', 'kiosk', 'staff'];
 
 function load(dir) {
   const out = {};

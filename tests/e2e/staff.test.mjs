@@ -1,0 +1,191 @@
+// Browser tests of the staff console (staff.html, src/staff) against the real
+// server: sign-in, a request filed by a customer appearing in the queue without a
+// reload, moving it by the roles of the procedure, a note reaching the customer's
+// tracking page, two people acting at once, and a step of another role refused in
+// the console and by the API. Screenshots at 1280 and 768 px in both languages.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertAccessible } from './lib/axe.mjs';
+import { DESKTOP, newContext, shot, watch } from './lib/browser.mjs';
+import { fillContact, goToForm, received, submit } from './lib/requests.mjs';
+import { serverAndBrowser } from './lib/suite.mjs';
+import { text } from './lib/texts.mjs';
+
+const env = serverAndBrowser();
+const PASSWORD = 'a long staff password';
+const TABLET = { width: 768, height: 1024 };
+
+/** The console at `size` in `locale`, with its errors watched. */
+async function console_(locale, size = DESKTOP) {
+  const context = await newContext(env.browser, { locale, viewport: size });
+  const page = await context.newPage();
+  // Refused calls (401 before signing in, 403, 409) are answers, not errors.
+  const errors = watch(page, { network: false });
+  await page.goto(`${env.server.base}staff.html`);
+  return { context, page, errors };
+}
+
+async function signIn(page, locale, username, password = PASSWORD) {
+  await page.getByLabel(text(locale, 'staff.username')).fill(username);
+  await page.getByLabel(text(locale, 'staff.password')).fill(password);
+  await page.getByRole('button', { name: text(locale, 'staff.sign_in') }).click();
+}
+
+/** A customer files a cancellation through the requests app: its id and tracking code. */
+async function fileAsCustomer() {
+  const context = await newContext(env.browser, { locale: 'en-US' });
+  try {
+    const page = await context.newPage();
+    await goToForm(page, env.server.base, 'cancel');
+    await fillContact(page);
+    const id = await submit(page);
+    return { id, code: await received(page) };
+  } finally {
+    await context.close();
+  }
+}
+
+const row = (page, id) => page.locator(`tr[data-id="${id}"]`);
+const stepButton = (page, locale, step) =>
+  page.getByRole('button', { name: text(locale, `decision.step.${step}`), exact: true });
+
+describe('staff console', () => {
+  test('sign-in, a new request in the queue without a reload, moved by the roles of the procedure', { timeout: 180_000 }, async () => {
+    env.server.addStaff('desk', 'front_desk', PASSWORD);
+    env.server.addStaff('desk2', 'front_desk', PASSWORD);
+    env.server.addStaff('gm', 'general_manager', PASSWORD);
+    const en = 'en';
+    const { context, page, errors } = await console_('en-US');
+    try {
+      // A wrong password gets the server's words, and no session.
+      await signIn(page, en, 'desk', 'not the password');
+      await page.getByRole('alert').filter({ hasText: 'Wrong username or password.' }).waitFor();
+      await assertAccessible(page, 'sign-in');
+      await shot(page, 'staff-en-sign-in-1280');
+      await signIn(page, en, 'desk');
+      await page.getByRole('link', { name: text(en, 'staff.tab_new') }).waitFor();
+      await page.getByText(text(en, 'staff.queue_empty')).waitFor();
+
+      // A customer files; the open queue shows it within one refresh, with its countdown.
+      const { id, code } = await fileAsCustomer();
+      await row(page, id).waitFor({ timeout: 20_000 });
+      const due = await row(page, id).locator('.stf-due').innerText();
+      assert.match(due, /^(\d+ (days?|hours?|minutes?) ?)+$/, due);
+      await page.waitForFunction((t) => document.title === t, `(1) ${text(en, 'staff.title')}`);
+      await assertAccessible(page, 'queue');
+      await shot(page, 'staff-en-queue-1280');
+
+      // The request: the desk's own steps are offered, the general manager's is not.
+      await row(page, id).getByRole('link').click();
+      await page.getByRole('heading', { level: 3, name: text(en, 'staff.steps_title') }).waitFor();
+      for (const step of ['record_reason', 'retention_offer', 'cancellation_form', 'customer_signature']) {
+        assert.equal(await stepButton(page, en, step).count(), 1, step);
+      }
+      assert.equal(await stepButton(page, en, 'general_manager_approval').count(), 0);
+      assert.equal(await page.getByRole('button', { name: text(en, 'staff.reject') }).count(), 0);
+      assert.equal(await page.getByRole('link', { name: '13800138000' }).getAttribute('href'), 'tel:13800138000');
+      await assertAccessible(page, 'request');
+
+      // A note for the customer with the first step; it reaches their tracking page.
+      await page.getByLabel(text(en, 'staff.note_for_customer')).fill('We will call you tomorrow morning.');
+      await stepButton(page, en, 'record_reason').click();
+      await page.getByRole('status').filter({ hasText: text(en, 'staff.moved') }).waitFor();
+      await page.locator('li[data-step="record_reason"][data-state="done"]').waitFor();
+      const tracking = await newContext(env.browser, { locale: 'en-US' });
+      const customer = await tracking.newPage();
+      await customer.goto(`${env.server.base}requests.html#/r/${id}?code=${code}`);
+      await customer.getByText('We will call you tomorrow morning.').waitFor();
+      await tracking.close();
+
+      // The API refuses the general manager's step to the desk too (403), with the
+      // session's CSRF token.
+      const status = await page.evaluate(async (id) => {
+        const session = await (await fetch('api/staff/session')).json();
+        const r = await fetch(`api/staff/requests/${id}/transition`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrf_token },
+          body: JSON.stringify({ to: 'general_manager_approval' }),
+        });
+        return r.status;
+      }, id);
+      assert.equal(status, 403);
+
+      // Two people at once: a second desk has the same page open; the first moves
+      // on, the second's click is refused and shows the new state.
+      const second = await console_('en-US');
+      await signIn(second.page, en, 'desk2');
+      await second.page.goto(`${env.server.base}staff.html#/r/${id}`);
+      await stepButton(second.page, en, 'retention_offer').waitFor();
+      await stepButton(page, en, 'retention_offer').click();
+      await page.locator('li[data-step="retention_offer"][data-state="done"]').waitFor();
+      await stepButton(second.page, en, 'retention_offer').click();
+      await second.page.getByRole('status').filter({ hasText: text(en, 'staff.changed_meanwhile') }).waitFor();
+      await second.page.locator('li[data-step="retention_offer"][data-state="done"]').waitFor();
+      assert.equal(await stepButton(second.page, en, 'retention_offer').count(), 0);
+      assert.deepEqual(second.errors, []);
+      await second.context.close();
+
+      // Up to the general manager's approval, which only the general manager gives.
+      await stepButton(page, en, 'customer_signature').click();
+      await page.locator('li[data-step="customer_signature"][data-state="done"]').waitFor();
+      assert.equal(await stepButton(page, en, 'service_centre_notified').count(), 0);
+      await page.getByText(text(en, 'staff.waiting_for', { role: text(en, 'staff.role.general_manager') })).waitFor();
+      await shot(page, 'staff-en-request-1280');
+      await page.getByRole('button', { name: text(en, 'staff.sign_out') }).click();
+      await signIn(page, en, 'gm');
+      await page.goto(`${env.server.base}staff.html#/r/${id}`);
+      await stepButton(page, en, 'general_manager_approval').click();
+      await page.locator('li[data-step="general_manager_approval"][data-state="done"]').waitFor();
+      await page.setViewportSize(TABLET);
+      await shot(page, 'staff-en-request-768');
+      // The trail says who did what.
+      const actors = env.server.query(`SELECT actor FROM audit_log WHERE request_id = '${id}' AND action = 'transition' ORDER BY at, id`).map((r) => r.actor);
+      assert.deepEqual(actors, ['desk', 'desk', 'desk', 'gm']);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the console in Chinese at tablet width, and signed out when the session ends', { timeout: 60_000 }, async () => {
+    env.server.addStaff('manager', 'store_manager,operations_head', PASSWORD);
+    const zh = 'zh-CN';
+    const { context, page, errors } = await console_('zh-CN', TABLET);
+    try {
+      await page.getByRole('heading', { name: text(zh, 'staff.sign_in_title') }).waitFor();
+      await shot(page, 'staff-zh-sign-in-768');
+      await signIn(page, zh, 'manager');
+      await page.getByRole('link', { name: new RegExp(text(zh, 'staff.tab_new')) }).waitFor();
+      await page.getByText(text(zh, 'staff.role.operations_head')).waitFor();
+      const { id } = await fileAsCustomer();
+      await page.locator(`tr[data-id="${id}"]`).waitFor({ timeout: 20_000 });
+      await assertAccessible(page, 'queue (zh-CN)');
+      await shot(page, 'staff-zh-queue-768');
+      await page.locator(`tr[data-id="${id}"] a`).click();
+      await page.getByRole('heading', { level: 3, name: text(zh, 'staff.steps_title') }).waitFor();
+      // The store manager closes and rejects, but records none of the desk's steps.
+      await page.getByRole('button', { name: text(zh, 'staff.reject') }).waitFor();
+      assert.equal(await page.locator('.stf-buttons [data-to]:not([data-to="closed"]):not([data-to="rejected"])').count(), 0);
+      await assertAccessible(page, 'request (zh-CN)');
+      await shot(page, 'staff-zh-request-768');
+      await page.setViewportSize(DESKTOP);
+      await shot(page, 'staff-zh-request-1280');
+      await page.goto(`${env.server.base}staff.html#/`);
+      await page.locator(`tr[data-id="${id}"]`).waitFor();
+      await shot(page, 'staff-zh-queue-1280');
+      // The session ends elsewhere (sign-out in another tab): the next call shows the form.
+      await page.evaluate(async () => {
+        const session = await (await fetch('api/staff/session')).json();
+        await fetch('api/staff/session', { method: 'DELETE', headers: { 'x-csrf-token': session.csrf_token } });
+      });
+      await page.goto(`${env.server.base}staff.html#/closed`);
+      await page.getByRole('heading', { name: text(zh, 'staff.sign_in_title') }).waitFor();
+      const cookies = await context.cookies();
+      assert.equal(cookies.filter((c) => c.name === 'aftersales_staff').length, 0);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
