@@ -40,7 +40,8 @@ impl Brand {
     pub fn parse(text: &str) -> Result<Brand, String> {
         // Read through serde_json::Value, which the policy loader links anyway: a
         // derived deserializer would cost WASM bytes for three optional fields.
-        let file: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let file: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| aftersales_rules::policy::json_error_text(&e))?;
         if !file.is_object() {
             return Err("the store file must be a JSON object".into());
         }

@@ -11,7 +11,6 @@
 //! linking `Policy::from_json` and `check` (opt-level z, LTO, `wasm-opt -Oz`), was
 //! 199,302 bytes (68,770 brotli) against 153,725 (58,196 brotli) for this reader.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde_json::{Map, Value};
@@ -41,7 +40,9 @@ pub struct Policy {
     pub complaint_product: Procedure,
     /// Product kinds sorted by id (serde_json's map order), each with its names and rules.
     pub kinds: Vec<Kind>,
-    pub alternatives: BTreeMap<Clause, Vec<RequestType>>,
+    /// What to offer instead of a refusal, by clause (each clause once, in the
+    /// file's order; a list, not a map: the portal links this reader).
+    pub alternatives: Vec<(Clause, Vec<RequestType>)>,
 }
 
 string_enum! {
@@ -281,7 +282,7 @@ impl Policy {
         let value: Value = serde_json::from_str(text).map_err(|e| {
             PolicyErrors(vec![PolicyError {
                 path: String::new(),
-                message: format!("not valid JSON: {e}"),
+                message: format!("not valid JSON: {}", json_error_text(&e)),
             }])
         })?;
         let mut errors = Vec::new();
@@ -334,9 +335,9 @@ impl Policy {
 
     pub fn alternatives_for(&self, clause: Clause) -> &[RequestType] {
         self.alternatives
-            .get(&clause)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+            .iter()
+            .find(|(c, _)| *c == clause)
+            .map_or(&[], |(_, types)| types.as_slice())
     }
 }
 
@@ -345,6 +346,20 @@ fn unreachable_policy(e: PolicyErrors) -> ! {
     // Only reachable if public/policy.json in the source tree is broken, which
     // `default_policy_validates` catches before any release.
     panic!("built-in default policy is invalid: {e}")
+}
+
+/// Where and how a text is not JSON: "syntax error at line 3, column 7".
+/// Not serde_json's own message, whose formatting (it quotes the unexpected
+/// value) costs the portal's first load about 1.5 KB.
+pub fn json_error_text(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Syntax => "syntax error",
+        Category::Eof => "the text ends too early",
+        Category::Data => "a value of the wrong type",
+        Category::Io => "a read error",
+    };
+    format!("{what} at line {}, column {}", e.line(), e.column())
 }
 
 /// FNV-1a, 64 bit: small, deterministic, the same on every platform.
@@ -1103,7 +1118,7 @@ fn read_kinds(root: &mut Obj<'_>, errors: &mut Vec<PolicyError>) -> Option<Vec<K
 fn read_alternatives(
     root: &mut Obj<'_>,
     errors: &mut Vec<PolicyError>,
-) -> Option<BTreeMap<Clause, Vec<RequestType>>> {
+) -> Option<Vec<(Clause, Vec<RequestType>)>> {
     let value = root.get("alternatives", errors)?;
     let Value::Object(map) = value else {
         err(
@@ -1113,7 +1128,7 @@ fn read_alternatives(
         );
         return None;
     };
-    let mut out = BTreeMap::new();
+    let mut out = Vec::new();
     let mut ok = true;
     for (clause, v) in map {
         let path = format!("alternatives.{clause}");
@@ -1141,7 +1156,8 @@ fn read_alternatives(
                 }
             }
         }
-        out.insert(c, types);
+        // serde_json's map has each key once: so does the list.
+        out.push((c, types));
     }
     ok.then_some(out)
 }
@@ -1285,7 +1301,14 @@ mod tests {
 
     #[test]
     fn rejects_non_json_and_non_objects() {
-        assert!(messages(Policy::from_json("{"))[0].contains("not valid JSON"));
+        assert_eq!(
+            messages(Policy::from_json("{\n  \"schema\": 1,\n  x"))[0],
+            "not valid JSON: syntax error at line 3, column 3"
+        );
+        assert_eq!(
+            messages(Policy::from_json("{"))[0],
+            "not valid JSON: the text ends too early at line 1, column 1"
+        );
         assert!(messages(Policy::from_json("[]"))[0].contains("must be an object"));
         assert!(messages(Policy::from_json("{}")).len() > 5);
     }
