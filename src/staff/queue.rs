@@ -203,15 +203,23 @@ fn row(l: Lang, r: Summary, now: Timestamp) -> impl IntoView {
     let flags = (!r.flags.is_empty())
         .then(|| view! { <span class="stf-flag">{tr!(l, staff.flagged)}</span> });
     view! {
+        // data-label: the column's name where a narrow screen stacks the cells.
         <tr data-id=r.id.clone() data-overdue=missed.then_some("")>
             <td>
                 <a href=Page::Request(r.id.clone()).href()>{r.order_number.clone()}</a>
                 {flags}
             </td>
-            <td>{type_name(l, &r.request_type)}</td>
-            <td>{step}</td>
-            <td>{r.received_at.get(..16).unwrap_or(&r.received_at).replace('T', " ")}</td>
-            <td class=if missed { "stf-due stf-missed" } else { "stf-due" }>{due_text}</td>
+            <td data-label=tr!(l, staff.col_type)>{type_name(l, &r.request_type)}</td>
+            <td data-label=tr!(l, staff.col_step)>{step}</td>
+            <td data-label=tr!(
+                l, staff.col_received
+            )>{r.received_at.get(..16).unwrap_or(&r.received_at).replace('T', " ")}</td>
+            <td
+                data-label=tr!(l, staff.col_due)
+                class=if missed { "stf-due stf-missed" } else { "stf-due" }
+            >
+                {due_text}
+            </td>
         </tr>
     }
 }
