@@ -191,6 +191,15 @@ impl TestApp {
             .expect("request")
     }
 
+    /// `GET /api/staff/requests/{id}` as the holder of `token`: the detail's JSON.
+    pub async fn staff_detail(&self, token: &str, id: &str) -> Value {
+        let r = self
+            .staff_get(token, &format!("/api/staff/requests/{id}"))
+            .await;
+        assert_eq!(r.status(), 200);
+        r.json().await.expect("json")
+    }
+
     pub async fn staff_post(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
         self.client
             .post(self.url(path))

@@ -90,12 +90,7 @@ async fn each_step_is_moved_by_its_own_role_and_nobody_skips_an_approval() {
     let admin = app.staff_token_as("admin", &[StaffRole::Admin]).await;
 
     // The detail names each step's role, for the console to offer only those.
-    let detail = app
-        .staff_get(&desk, &format!("/api/staff/requests/{id}"))
-        .await
-        .json::<Value>()
-        .await
-        .unwrap();
+    let detail = app.staff_detail(&desk, id).await;
     assert_eq!(
         detail["step_roles"]["general_manager_approval"],
         "general_manager"
@@ -138,12 +133,7 @@ async fn each_step_is_moved_by_its_own_role_and_nobody_skips_an_approval() {
     // a refused move changed nothing.
     forbidden(move_as(&app, &finance, id, "closed").await);
     forbidden(move_as(&app, &admin, id, "closed").await);
-    let detail = app
-        .staff_get(&desk, &format!("/api/staff/requests/{id}"))
-        .await
-        .json::<Value>()
-        .await
-        .unwrap();
+    let detail = app.staff_detail(&desk, id).await;
     assert_eq!(
         (detail["status"].as_str(), detail["step"].as_str()),
         (Some("in_progress"), Some("refund"))
