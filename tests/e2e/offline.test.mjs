@@ -76,9 +76,11 @@ async function shellFiles(dir = DIST) {
     else out.push(path.relative(DIST, full).split(path.sep).join('/'));
   }
   // Neither sw.js nor the embedding scripts (a store's page, the frame: no service
-  // worker there), nor the kiosk app (only a kiosk's worker keeps it).
+  // worker there), nor the kiosk app (only a kiosk's worker keeps it), nor the
+  // staff console (the store's, never a customer's).
+  const staff = (f) => f === 'staff.html' || f.startsWith('aftersales-staff-') || /^staff-[0-9a-f]+\.css$/.test(f);
   return out
-    .filter((f) => !['sw.js', 'embed.js', 'embed-frame.js', 'kiosk.js', 'kiosk.css'].includes(f) && !f.startsWith('aftersales-kiosk-'))
+    .filter((f) => !['sw.js', 'embed.js', 'embed-frame.js', 'kiosk.js', 'kiosk.css'].includes(f) && !f.startsWith('aftersales-kiosk-') && !staff(f))
     .sort();
 }
 
