@@ -52,6 +52,17 @@ fn flag_text(l: Lang, flag: &str) -> String {
     }
 }
 
+/// Who made a change: a member's username, or the server's name for the
+/// customer, the command line or an unknown visitor, in words.
+fn actor_name(l: Lang, actor: &str) -> String {
+    match actor {
+        "customer" => tr!(l, staff.actor.customer).to_owned(),
+        "cli" => tr!(l, staff.actor.cli).to_owned(),
+        "anonymous" => tr!(l, staff.actor.anonymous).to_owned(),
+        member => member.to_owned(),
+    }
+}
+
 /// "2026-12-03 14:35" of an instant as the server shows it (store time).
 fn shown(at: &str) -> String {
     at.get(..16).unwrap_or(at).replace('T', " ")
@@ -205,7 +216,7 @@ fn body(
                     " "
                     {step}
                     " · "
-                    {h.actor.clone()}
+                    {actor_name(l, &h.actor)}
                     {h.entry.note.clone().map(|n| view! { <p class="stf-note">{n}</p> })}
                 </li>
             }
@@ -232,7 +243,12 @@ fn body(
         .audit
         .iter()
         .map(|a| {
-            view! { <li>{shown(&a.at)} " · " {a.actor.clone()} " · " <code>{a.action.clone()}</code></li> }
+            view! {
+                <li>
+                    {shown(&a.at)} " · " {actor_name(l, &a.actor)} " · "
+                    <code>{a.action.clone()}</code>
+                </li>
+            }
         })
         .collect_view();
     let actions = session.map(|s| actions(l, &d, &s, detail, notice));

@@ -164,6 +164,9 @@ describe('staff console', () => {
       await shot(page, 'staff-zh-queue-768');
       await page.locator(`tr[data-id="${id}"] a`).click();
       await page.getByRole('heading', { level: 3, name: text(zh, 'staff.steps_title') }).waitFor();
+      // The customer's own entry is named in the page's language, not by its id.
+      assert.ok((await page.locator('.stf-history').innerText()).includes(text(zh, 'staff.actor.customer')));
+      assert.ok(!(await page.locator('.stf-history').innerText()).includes('customer'));
       // The store manager closes and rejects, but records none of the desk's steps.
       await page.getByRole('button', { name: text(zh, 'staff.reject') }).waitFor();
       assert.equal(await page.locator('.stf-buttons [data-to]:not([data-to="closed"]):not([data-to="rejected"])').count(), 0);
