@@ -111,7 +111,9 @@ for (const [locale, w] of Object.entries(WORDS)) {
         assertFact(d.facts, w.deadline);
         const countdown = page.getByText(w.countdown);
         assert.ok((await countdown.innerText()).includes(w.countdown), await countdown.innerText());
-        assert.equal(Number(await countdown.getAttribute('data-seconds-left')), 43 * 3600);
+        // 43 hours left at the page's start; the clock runs on while the test reads.
+        const left = Number(await countdown.getAttribute('data-seconds-left'));
+        assert.ok(left <= 43 * 3600 && left > 43 * 3600 - 60, String(left));
         assert.equal(await (await fileLink(page)).count(), 1);
         await assertAccessible(page, 'answer');
         await shot(page, `phone-${locale}-4-answer-cancel`);
