@@ -18,18 +18,6 @@ use crate::ui::format;
 use crate::ui::i18n::{self, Lang};
 use crate::ui::text::text;
 
-const CLOSERS: [StaffRole; 4] = [
-    StaffRole::FrontDesk,
-    StaffRole::StoreManager,
-    StaffRole::OperationsHead,
-    StaffRole::GeneralManager,
-];
-const REJECTERS: [StaffRole; 3] = [
-    StaffRole::StoreManager,
-    StaffRole::OperationsHead,
-    StaffRole::GeneralManager,
-];
-
 fn status_name(l: Lang, s: RequestStatus) -> &'static str {
     match s {
         RequestStatus::Received => tr!(l, staff.status_received),
@@ -331,8 +319,8 @@ fn actions(
         return None;
     }
     let mine = d.steps_for(session);
-    let close = CLOSERS.iter().any(|r| session.has(*r));
-    let reject = REJECTERS.iter().any(|r| session.has(*r));
+    let close = StaffRole::CLOSERS.iter().any(|r| session.has(*r));
+    let reject = StaffRole::REJECTERS.iter().any(|r| session.has(*r));
     let waiting = d
         .next_steps
         .first()

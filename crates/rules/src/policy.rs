@@ -60,6 +60,23 @@ string_enum! {
     }
 }
 
+impl StaffRole {
+    /// Roles that may close a request (the work is done): the server enforces
+    /// it, the staff console offers the button.
+    pub const CLOSERS: &'static [StaffRole] = &[
+        StaffRole::FrontDesk,
+        StaffRole::StoreManager,
+        StaffRole::OperationsHead,
+        StaffRole::GeneralManager,
+    ];
+    /// Roles that may reject a request (a decision against the customer).
+    pub const REJECTERS: &'static [StaffRole] = &[
+        StaffRole::StoreManager,
+        StaffRole::OperationsHead,
+        StaffRole::GeneralManager,
+    ];
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct CancelPolicy {
     pub free_hours: u32,

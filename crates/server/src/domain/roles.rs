@@ -7,19 +7,10 @@ use aftersales_rules::{Policy, StaffRole};
 use super::status::{next_steps, CLOSE, REJECT};
 
 /// Roles that may close a request (the work is done).
-pub const CLOSERS: &[StaffRole] = &[
-    StaffRole::FrontDesk,
-    StaffRole::StoreManager,
-    StaffRole::OperationsHead,
-    StaffRole::GeneralManager,
-];
+pub const CLOSERS: &[StaffRole] = StaffRole::CLOSERS;
 
 /// Roles that may reject a request (a decision against the customer).
-pub const REJECTERS: &[StaffRole] = &[
-    StaffRole::StoreManager,
-    StaffRole::OperationsHead,
-    StaffRole::GeneralManager,
-];
+pub const REJECTERS: &[StaffRole] = StaffRole::REJECTERS;
 
 /// The role that performs `step`; a step the policy no longer lists (a request
 /// filed under an older policy) is the store manager's.
