@@ -9,7 +9,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::Router;
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -53,6 +53,19 @@ pub fn router(state: AppState) -> Router {
                 .delete(staff::session::close),
         )
         .route("/staff/requests", get(staff::queue::list))
+        .route("/staff/requests.csv", get(staff::export::export))
+        .route("/staff/queue-counts", get(staff::queue::counts))
+        .route("/staff/reports", get(staff::reports::report))
+        .route(
+            "/staff/accounts",
+            get(staff::accounts::list).post(staff::accounts::create),
+        )
+        .route("/staff/accounts/{username}", patch(staff::accounts::update))
+        .route("/staff/requests/{id}/notes", post(staff::notes::add))
+        .route(
+            "/staff/requests/{id}/service-levels",
+            post(staff::service_levels::record),
+        )
         .route("/staff/requests/{id}", get(staff::detail::detail))
         .route(
             "/staff/requests/{id}/transition",

@@ -74,6 +74,12 @@ impl Application {
             .await
             .map_err(|e| format!("cannot listen on {}:{}: {e}", config.bind, config.port))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let keyed = store::queue::fill_keys(&db, &policy.policy)
+            .await
+            .map_err(|e| format!("cannot fill the queue columns: {e}"))?;
+        if keyed > 0 {
+            tracing::info!(requests = keyed, "queue columns filled");
+        }
         let (writer, writer_task) = Writer::start(db.clone());
         let state = AppState {
             limiter: Arc::new(RateLimiter::new(config.lookup_rate_per_minute)),

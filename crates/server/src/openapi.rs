@@ -33,6 +33,14 @@ use crate::store;
         staff::session::current,
         staff::session::close,
         staff::queue::list,
+        staff::queue::counts,
+        staff::export::export,
+        staff::reports::report,
+        staff::accounts::list,
+        staff::accounts::create,
+        staff::accounts::update,
+        staff::notes::add,
+        staff::service_levels::record,
         staff::detail::detail,
         staff::transitions::transition,
         staff::detail::attachment,
@@ -60,6 +68,19 @@ use crate::store;
         staff::session::ConsoleSession,
         staff::queue::RequestList,
         staff::queue::RequestSummary,
+        staff::queue::QueueCounts,
+        staff::reports::Report,
+        staff::reports::Series,
+        staff::reports::LevelReport,
+        staff::reports::CloseTime,
+        staff::reports::Ratings,
+        staff::accounts::AccountView,
+        staff::accounts::AccountList,
+        staff::accounts::NewAccount,
+        staff::accounts::AccountUpdate,
+        staff::notes::NewInternalNote,
+        staff::service_levels::LevelRecord,
+        crate::store::requests::InternalNote,
         staff::detail::RequestDetail,
         staff::detail::StaffHistoryEntry,
         staff::detail::AuditEntry,
@@ -98,6 +119,11 @@ fn one_of(values: impl IntoIterator<Item = &'static str>) -> Object {
 /// The queue's `status` filter.
 pub fn status_filter() -> Object {
     one_of(RequestStatus::ALL.iter().map(|s| s.as_str()))
+}
+
+/// The queue's `outcome` filter.
+pub fn outcome_filter() -> Object {
+    one_of(aftersales_rules::Outcome::ALL.iter().map(|o| o.as_str()))
 }
 
 /// The queue's `type` filter.

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod flags;
 pub mod lockout;
 pub mod password;
+pub mod queue_keys;
 pub mod roles;
 pub mod status;
 pub mod tracking_code;

@@ -17,6 +17,7 @@ use crate::db::unix_now;
 use crate::domain::clock::show;
 use crate::domain::constant_time_eq;
 use crate::domain::flags::{decision_flag, order_flags, FiledAt};
+use crate::domain::queue_keys::QueueKeys;
 use crate::domain::tracking_code::new_tracking_code;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
@@ -159,6 +160,15 @@ pub async fn file_request(
         })
         .collect();
     let decision_value = serde_json::to_value(&decision).map_err(|_| ApiError::internal())?;
+    let open_levels: Vec<_> = levels.iter().map(|l| (l.what.clone(), l.due_at)).collect();
+    let keys = QueueKeys::of(
+        policy,
+        RequestStatus::Received,
+        None,
+        &decision_value,
+        &serde_json::json!({ "phone": body.contact.phone }),
+        &open_levels,
+    );
     let record = NewFiling {
         id: id.clone(),
         tracking_code: new_tracking_code(),
@@ -180,6 +190,7 @@ pub async fn file_request(
         }),
         description: body.description.clone(),
         levels: levels.clone(),
+        keys,
     };
     let tracking_code = record.tracking_code.clone();
     match state.writer.submit(record).await? {

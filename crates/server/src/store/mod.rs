@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod audit;
 pub mod orders;
 pub mod queue;
+pub mod reports;
 pub mod requests;
 pub mod staff;
 pub mod writer;

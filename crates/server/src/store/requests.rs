@@ -4,7 +4,7 @@
 use aftersales_contract::{Due, FeedbackView, HistoryEntry, RequestStatus};
 use aftersales_rules::Policy;
 use serde::Serialize;
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 use utoipa::ToSchema;
 
 use crate::db::{inserted, unix_now, Db};
@@ -226,6 +226,7 @@ pub async fn insert_feedback(
 
 /// A staff transition, applied in one transaction.
 pub struct Move<'a> {
+    pub policy: &'a Policy,
     pub request: &'a StoredRequest,
     pub status: RequestStatus,
     pub step: Option<&'a str>,
@@ -280,28 +281,8 @@ pub async fn apply_move(db: &Db, m: Move<'_>) -> Result<bool, sqlx::Error> {
     .bind(m.actor)
     .execute(&mut *tx)
     .await?;
-    for what in m.met {
-        sqlx::query(
-            "UPDATE service_levels SET met_at = $3 WHERE request_id = $1 AND what = $2 \
-             AND met_at IS NULL",
-        )
-        .bind(&r.id)
-        .bind(what)
-        .bind(m.at)
-        .execute(&mut *tx)
-        .await?;
-    }
-    for event in m.events {
-        sqlx::query(
-            "UPDATE service_levels SET due_at = $3 + within_minutes * 60 \
-             WHERE request_id = $1 AND after_event = $2 AND due_at IS NULL",
-        )
-        .bind(&r.id)
-        .bind(event)
-        .bind(m.at)
-        .execute(&mut *tx)
-        .await?;
-    }
+    mark_levels(&mut tx, &r.id, m.met, m.events, m.at).await?;
+    super::queue::rekey(&mut tx, m.policy, &r.id).await?;
     super::audit::record(
         &mut tx,
         m.at,
@@ -313,4 +294,147 @@ pub async fn apply_move(db: &Db, m: Move<'_>) -> Result<bool, sqlx::Error> {
     .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Marks service levels met and starts those counted from `events`.
+async fn mark_levels(
+    tx: &mut Transaction<'static, Any>,
+    id: &str,
+    met: &[String],
+    events: &[String],
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    for what in met {
+        sqlx::query(
+            "UPDATE service_levels SET met_at = $3 WHERE request_id = $1 AND what = $2 \
+             AND met_at IS NULL",
+        )
+        .bind(id)
+        .bind(what)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for event in events {
+        sqlx::query(
+            "UPDATE service_levels SET due_at = $3 + within_minutes * 60 \
+             WHERE request_id = $1 AND after_event = $2 AND due_at IS NULL",
+        )
+        .bind(id)
+        .bind(event)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Service levels met and events recorded on an open request without moving it.
+pub struct Record<'a> {
+    pub policy: &'a Policy,
+    pub request: &'a StoredRequest,
+    pub actor: &'a str,
+    pub met: &'a [String],
+    pub events: &'a [String],
+    pub at: i64,
+}
+
+/// Records them if the request is still open; `false` if it was closed meanwhile.
+pub async fn record_levels(db: &Db, rec: Record<'_>) -> Result<bool, sqlx::Error> {
+    let id = &rec.request.id;
+    let mut tx = db.pool.begin().await?;
+    // A write first, so SQLite takes the write lock before reading anything.
+    let open = sqlx::query(
+        "UPDATE requests SET updated_at = $2 WHERE id = $1 \
+         AND status IN ('received', 'in_progress')",
+    )
+    .bind(id)
+    .bind(rec.at)
+    .execute(&mut *tx)
+    .await?;
+    if open.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    mark_levels(&mut tx, id, rec.met, rec.events, rec.at).await?;
+    super::queue::rekey(&mut tx, rec.policy, id).await?;
+    super::audit::record(
+        &mut tx,
+        rec.at,
+        rec.actor,
+        "service_levels",
+        Some(id),
+        serde_json::json!({ "met": rec.met, "events": rec.events }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// A note staff keep on a request, never shown to the customer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct InternalNote {
+    pub at: String,
+    pub author: String,
+    pub body: String,
+}
+
+pub async fn load_internal_notes(
+    db: &Db,
+    policy: &Policy,
+    id: &str,
+) -> Result<Vec<InternalNote>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT at, author, body FROM internal_notes WHERE request_id = $1 ORDER BY seq",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(InternalNote {
+                at: show_text(policy, r.try_get("at")?),
+                author: r.try_get("author")?,
+                body: r.try_get("body")?,
+            })
+        })
+        .collect()
+}
+
+/// Adds an internal note (audited) to request `id`.
+pub async fn add_internal_note(
+    db: &Db,
+    id: &str,
+    author: &str,
+    body: &str,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let seq: i64 =
+        sqlx::query("SELECT COALESCE(MAX(seq), 0) + 1 FROM internal_notes WHERE request_id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+    sqlx::query(
+        "INSERT INTO internal_notes (request_id, seq, at, author, body) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(seq)
+    .bind(at)
+    .bind(author)
+    .bind(body)
+    .execute(&mut *tx)
+    .await?;
+    super::audit::record(
+        &mut tx,
+        at,
+        author,
+        "internal_note",
+        Some(id),
+        serde_json::json!({ "seq": seq }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -251,3 +251,128 @@ pub async fn end_session(db: &Db, token: &str, username: &str, at: i64) -> Resul
     audit::record(&mut tx, at, username, "logout", None, serde_json::json!({})).await?;
     tx.commit().await
 }
+
+/// A staff account as the administrator sees it.
+pub struct Account {
+    pub username: String,
+    pub roles: Vec<StaffRole>,
+    pub created_at: i64,
+    pub disabled_at: Option<i64>,
+}
+
+/// Every account, by name.
+pub async fn accounts(db: &Db) -> Result<Vec<Account>, sqlx::Error> {
+    let rows =
+        sqlx::query("SELECT username, roles, created_at, disabled_at FROM staff ORDER BY username")
+            .fetch_all(&db.pool)
+            .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Account {
+                username: r.try_get("username")?,
+                roles: roles_of(&r.try_get::<String, _>("roles")?),
+                created_at: r.try_get("created_at")?,
+                disabled_at: r.try_get("disabled_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Creates an account (checked by the caller); `false` if the name is taken.
+pub async fn create_account(
+    db: &Db,
+    actor: &str,
+    username: &str,
+    password_hash: &str,
+    roles: &[StaffRole],
+    at: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let created = sqlx::query(
+        "INSERT INTO staff (username, password_hash, created_at, roles) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (username) DO NOTHING",
+    )
+    .bind(username)
+    .bind(password_hash)
+    .bind(at)
+    .bind(roles_text(roles))
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        > 0;
+    if !created {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    audit::record(
+        &mut tx,
+        at,
+        actor,
+        "staff_added",
+        None,
+        serde_json::json!({"username": username, "roles": roles_text(roles)}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// What the administrator changes in an account (checked by the caller).
+#[derive(Default)]
+pub struct AccountChange<'a> {
+    pub roles: Option<&'a [StaffRole]>,
+    pub disabled: Option<bool>,
+    pub password_hash: Option<&'a str>,
+}
+
+/// Applies `change` to `username`; a new password or disabling ends its
+/// sessions. `false` if there is no such account.
+pub async fn change_account(
+    db: &Db,
+    actor: &str,
+    username: &str,
+    change: AccountChange<'_>,
+    at: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let found = sqlx::query(
+        "UPDATE staff SET roles = COALESCE($2, roles), password_hash = COALESCE($3, password_hash), \
+         disabled_at = CASE WHEN $4 = 1 THEN COALESCE(disabled_at, $5) \
+         WHEN $4 = 0 THEN NULL ELSE disabled_at END WHERE username = $1",
+    )
+    .bind(username)
+    .bind(change.roles.map(roles_text))
+    .bind(change.password_hash)
+    .bind(change.disabled.map(i64::from).unwrap_or(-1))
+    .bind(at)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        > 0;
+    if !found {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    if change.password_hash.is_some() || change.disabled == Some(true) {
+        sqlx::query("DELETE FROM sessions WHERE username = $1")
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
+    }
+    audit::record(
+        &mut tx,
+        at,
+        actor,
+        "staff_changed",
+        None,
+        serde_json::json!({
+            "username": username,
+            "roles": change.roles.map(roles_text),
+            "disabled": change.disabled,
+            "password_changed": change.password_hash.is_some(),
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}

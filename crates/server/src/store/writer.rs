@@ -11,6 +11,7 @@ use sqlx::{Any, Row, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::db::Db;
+use crate::domain::queue_keys::QueueKeys;
 use crate::error::ApiError;
 
 /// The status of every new request (a constant in the SQL text, never input).
@@ -47,6 +48,7 @@ pub struct NewFiling {
     pub contact_json: String,
     pub description: String,
     pub levels: Vec<LevelRow>,
+    pub keys: QueueKeys,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,12 +160,12 @@ async fn insert_requests(
     tx: &mut Transaction<'static, Any>,
     chunk: &[Job],
 ) -> Result<HashSet<String>, sqlx::Error> {
-    const COLS: usize = 16;
+    const COLS: usize = 22;
     let mut sql = String::from(
         "INSERT INTO requests (id, tracking_code, body_hash, order_number, request_type, \
          flagged, flags, filed_at, evaluated_at, received_at, policy_version, decision, \
-         client_decision, filing, contact, description, status, step, attachment_count, \
-         updated_at) VALUES ",
+         client_decision, filing, contact, description, outcome, clause, phone, next_role, \
+         next_due_what, due_sort, status, step, attachment_count, updated_at, keyed) VALUES ",
     );
     for i in 0..chunk.len() {
         if i > 0 {
@@ -174,8 +176,8 @@ async fn insert_requests(
         for c in 1..=COLS {
             let _ = write!(sql, "${}, ", b + c);
         }
-        // status, step, attachment_count, updated_at (= received_at)
-        let _ = write!(sql, "'{RECEIVED}', NULL, 0, ${})", b + 10);
+        // status, step, attachment_count, updated_at (= received_at), keyed
+        let _ = write!(sql, "'{RECEIVED}', NULL, 0, ${}, 1)", b + 10);
     }
     sql.push_str(" ON CONFLICT (id) DO NOTHING RETURNING id");
     let mut query = sqlx::query(&sql);
@@ -198,7 +200,13 @@ async fn insert_requests(
             .bind(f.client_decision_json.as_deref())
             .bind(f.filing_json.as_str())
             .bind(f.contact_json.as_str())
-            .bind(f.description.as_str());
+            .bind(f.description.as_str())
+            .bind(f.keys.outcome.as_deref())
+            .bind(f.keys.clause.as_deref())
+            .bind(f.keys.phone.as_deref())
+            .bind(f.keys.next_role.map(|r| r.as_str()))
+            .bind(f.keys.next_due.as_ref().map(|d| d.what.as_str()))
+            .bind(f.keys.due_sort());
     }
     let rows = query.fetch_all(&mut **tx).await?;
     rows.iter().map(|r| r.try_get::<String, _>(0)).collect()

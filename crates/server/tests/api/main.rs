@@ -5,13 +5,17 @@
 // Each area uses a different part of the helpers.
 #![allow(dead_code)]
 
+mod accounts;
 mod attachments;
+mod casework;
 mod durability;
 mod filing;
 mod fuzz_regressions;
 mod helpers;
 mod orders;
 mod platform;
+mod queue;
+mod reports;
 mod security;
 mod sign_in;
 mod staff;

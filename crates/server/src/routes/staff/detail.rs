@@ -18,7 +18,7 @@ use crate::domain::status::next_steps;
 use crate::error::ApiError;
 use crate::store::attachments::{self, AttachmentInfo};
 use crate::store::audit;
-use crate::store::requests::{self, LevelView};
+use crate::store::requests::{self, InternalNote, LevelView};
 use crate::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -69,6 +69,8 @@ pub struct RequestDetail {
     pub description: String,
     pub service_levels: Vec<LevelView>,
     pub history: Vec<StaffHistoryEntry>,
+    /// Notes staff keep for each other; never shown to the customer.
+    pub internal_notes: Vec<InternalNote>,
     pub attachments: Vec<AttachmentInfo>,
     pub feedback: Option<FeedbackView>,
     pub audit: Vec<AuditEntry>,
@@ -112,6 +114,7 @@ pub async fn detail_of(state: &AppState, id: &str) -> Result<RequestDetail, ApiE
             .map(|(level, _)| level)
             .collect(),
         attachments: attachments::list(&state.db, &r.id).await?,
+        internal_notes: requests::load_internal_notes(&state.db, policy, &r.id).await?,
         feedback: requests::load_feedback(&state.db, policy, &r.id).await?,
         history,
         audit: audit_entries,

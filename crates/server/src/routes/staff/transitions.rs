@@ -74,23 +74,7 @@ pub async fn transition(
     if body.note.chars().count() > NOTE_MAX_CHARS || body.note.contains('\0') {
         errors.push(FieldError::new("note", FieldCode::TooLong));
     }
-    let levels = requests::load_levels(&state.db, &state.policy.policy, &r.id).await?;
-    for (i, m) in body.met.iter().enumerate() {
-        if !levels.iter().any(|(l, _)| &l.what == m) {
-            errors.push(FieldError::new(
-                format!("met[{i}]"),
-                FieldCode::UnknownServiceLevel,
-            ));
-        }
-    }
-    for (i, e) in body.events.iter().enumerate() {
-        if e == AFTER_REQUEST || !levels.iter().any(|(l, _)| &l.after == e) {
-            errors.push(FieldError::new(
-                format!("events[{i}]"),
-                FieldCode::UnknownEvent,
-            ));
-        }
-    }
+    errors.extend(check_levels(&state, &r.id, &body.met, &body.events).await?);
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
@@ -117,6 +101,7 @@ pub async fn transition(
     let moved = requests::apply_move(
         &state.db,
         Move {
+            policy: &state.policy.policy,
             request: &r,
             status,
             step: step.as_deref(),
@@ -140,4 +125,33 @@ pub async fn transition(
     }
     tracing::info!(request_id = %r.id, staff = %staff.username, status = %status, "request moved");
     Ok(Json(detail_of(&state, &r.id).await?))
+}
+
+/// The fields in error among service levels said met and events said
+/// recorded: each must be one of the request's.
+pub async fn check_levels(
+    state: &AppState,
+    id: &str,
+    met: &[String],
+    events: &[String],
+) -> Result<Vec<FieldError>, ApiError> {
+    let levels = requests::load_levels(&state.db, &state.policy.policy, id).await?;
+    let mut errors = Vec::new();
+    for (i, m) in met.iter().enumerate() {
+        if !levels.iter().any(|(l, _)| &l.what == m) {
+            errors.push(FieldError::new(
+                format!("met[{i}]"),
+                FieldCode::UnknownServiceLevel,
+            ));
+        }
+    }
+    for (i, e) in events.iter().enumerate() {
+        if e == AFTER_REQUEST || !levels.iter().any(|(l, _)| &l.after == e) {
+            errors.push(FieldError::new(
+                format!("events[{i}]"),
+                FieldCode::UnknownEvent,
+            ));
+        }
+    }
+    Ok(errors)
 }

@@ -1,0 +1,245 @@
+//! `GET /api/staff/reports`: the dashboard's figures over the last `days` days
+//! (store time): requests by type, outcome and clause per day or week, how each
+//! service level fared, the median time to close, and the customers' ratings.
+
+use std::collections::BTreeMap;
+
+use aftersales_contract::{FieldCode, FieldError};
+use aftersales_rules::time::Date;
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::Staff;
+use crate::db::unix_now;
+use crate::domain::clock::now_in_zone;
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::store::reports::{self, Range};
+use crate::AppState;
+
+const DAY: i64 = 86_400;
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    /// How many days back from today (store time), 7 to 730 [default: 90].
+    /// Up to 62 days are counted per day, more per week.
+    #[param(minimum = 7, maximum = 730)]
+    pub days: Option<i64>,
+}
+
+/// One line of a chart: a key (a type, outcome or clause id) and its count per bucket.
+#[derive(Serialize, ToSchema)]
+pub struct Series {
+    pub key: String,
+    pub counts: Vec<i64>,
+    pub total: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LevelReport {
+    pub what: String,
+    pub on_time: i64,
+    pub late: i64,
+    pub open: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CloseTime {
+    /// A request type, or `all`.
+    pub key: String,
+    pub closed: i64,
+    /// The median minutes from receipt to closing; `None` when none closed.
+    pub median_minutes: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Ratings {
+    pub count: i64,
+    /// How many gave 1, 2, 3, 4 and 5.
+    pub by_rating: [i64; 5],
+    /// The mean rating times 100 (integer), `None` without ratings.
+    pub mean_hundredths: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Report {
+    /// The first and last day counted (store time).
+    pub from: String,
+    pub to: String,
+    /// 1 (per day) or 7 (per week).
+    pub bucket_days: i64,
+    /// The first day of each bucket.
+    pub buckets: Vec<String>,
+    pub received: i64,
+    pub by_type: Vec<Series>,
+    pub by_outcome: Vec<Series>,
+    pub by_clause: Vec<Series>,
+    pub service_levels: Vec<LevelReport>,
+    pub time_to_close: Vec<CloseTime>,
+    pub ratings: Ratings,
+}
+
+/// Counts per key and bucket, keys with the most first.
+fn series(counts: BTreeMap<String, Vec<i64>>) -> Vec<Series> {
+    let mut out: Vec<Series> = counts
+        .into_iter()
+        .map(|(key, counts)| Series {
+            total: counts.iter().sum(),
+            key,
+            counts,
+        })
+        .collect();
+    out.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.key.cmp(&b.key)));
+    out
+}
+
+fn median(mut values: Vec<i64>) -> Option<i64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let mid = values.len() / 2;
+    Some(if values.len() % 2 == 1 {
+        values[mid]
+    } else {
+        (values[mid - 1] + values[mid]) / 2
+    })
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/staff/reports",
+    params(ReportQuery),
+    responses(
+        (status = 200, description = "The dashboard's figures", body = Report),
+        (status = 401, description = "Not signed in", body = crate::error::ErrorBody),
+    ),
+    tag = "staff",
+    security(("bearer" = []))
+)]
+pub async fn report(
+    State(state): State<AppState>,
+    _staff: Staff,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<Json<Report>, ApiError> {
+    let days = q.days.unwrap_or(90);
+    if !(7..=730).contains(&days) {
+        return Err(
+            ApiError::validation(vec![FieldError::new("days", FieldCode::OutOfRange)]).in_query(),
+        );
+    }
+    let policy = &state.policy.policy;
+    let now = unix_now();
+    // Days are the store's: cut at its midnight.
+    let offset = i64::from(now_in_zone(policy).offset_seconds());
+    let tomorrow = (now + offset).div_euclid(DAY) * DAY + DAY - offset;
+    let bucket_days = if days <= 62 { 1 } else { 7 };
+    let size = bucket_days * DAY;
+    let n_buckets = (days + bucket_days - 1) / bucket_days;
+    let from = tomorrow - n_buckets * size;
+    let range = Range {
+        from,
+        to: tomorrow,
+        size,
+    };
+    let day_of = |t: i64| Date::from_days_since_epoch((t + offset).div_euclid(DAY)).to_string();
+    let buckets: Vec<String> = (0..n_buckets).map(|i| day_of(from + i * size)).collect();
+
+    let mut by_type: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    let mut by_outcome: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    let mut by_clause: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    let mut received = 0;
+    for t in reports::tallies(&state.db, range).await? {
+        let Ok(i) = usize::try_from(t.bucket) else {
+            continue;
+        };
+        if i >= buckets.len() {
+            continue;
+        }
+        received += t.count;
+        let zero = || vec![0; buckets.len()];
+        by_type.entry(t.request_type).or_insert_with(zero)[i] += t.count;
+        by_outcome
+            .entry(t.outcome.unwrap_or_default())
+            .or_insert_with(zero)[i] += t.count;
+        by_clause
+            .entry(t.clause.unwrap_or_default())
+            .or_insert_with(zero)[i] += t.count;
+    }
+
+    let service_levels = reports::level_figures(&state.db, range, now)
+        .await?
+        .into_iter()
+        .map(|l| LevelReport {
+            what: l.what,
+            on_time: l.on_time,
+            late: l.late,
+            open: l.open,
+        })
+        .collect();
+
+    let took = reports::times_to_close(&state.db, range).await?;
+    let mut per_type: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for (kind, secs) in &took {
+        per_type.entry(kind.clone()).or_default().push(*secs / 60);
+    }
+    let mut time_to_close = vec![CloseTime {
+        key: "all".into(),
+        closed: took.len() as i64,
+        median_minutes: median(took.iter().map(|(_, s)| s / 60).collect()),
+    }];
+    time_to_close.extend(per_type.into_iter().map(|(key, minutes)| CloseTime {
+        key,
+        closed: minutes.len() as i64,
+        median_minutes: median(minutes),
+    }));
+
+    let mut by_rating = [0i64; 5];
+    for (rating, n) in reports::ratings(&state.db, range).await? {
+        if let Some(slot) = usize::try_from(rating - 1)
+            .ok()
+            .and_then(|i| by_rating.get_mut(i))
+        {
+            *slot += n;
+        }
+    }
+    let count: i64 = by_rating.iter().sum();
+    let weighted: i64 = by_rating
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (i as i64 + 1) * n)
+        .sum();
+    Ok(Json(Report {
+        from: day_of(from),
+        to: day_of(tomorrow - DAY),
+        bucket_days,
+        buckets,
+        received,
+        by_type: series(by_type),
+        by_outcome: series(by_outcome),
+        by_clause: series(by_clause),
+        service_levels,
+        time_to_close,
+        ratings: Ratings {
+            count,
+            by_rating,
+            mean_hundredths: (count > 0).then(|| weighted * 100 / count),
+        },
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_of_odd_and_even_counts() {
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![5, 1, 3]), Some(3));
+        assert_eq!(median(vec![4, 1, 3, 2]), Some(2));
+    }
+}
