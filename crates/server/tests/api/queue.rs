@@ -93,11 +93,11 @@ async fn the_queue_waits_for_each_role_sorts_by_the_next_level_due_and_searches(
 
     assert_eq!(
         ids(&list(&app, &desk, "?overdue=true").await),
-        [late_id.clone()]
+        std::slice::from_ref(&late_id)
     );
     assert_eq!(
         ids(&list(&app, &desk, "?due_within_minutes=60").await),
-        [soon_id.clone()]
+        std::slice::from_ref(&soon_id)
     );
     let outcome = cancel["decision"]["outcome"].as_str().unwrap();
     let same_outcome = list(&app, &desk, &format!("?outcome={outcome}")).await;
@@ -112,11 +112,11 @@ async fn the_queue_waits_for_each_role_sorts_by_the_next_level_due_and_searches(
     let code = cancel["tracking_code"].as_str().unwrap().to_lowercase();
     assert_eq!(
         ids(&list(&app, &desk, &format!("?q={code}")).await),
-        [cancel_id.clone()]
+        std::slice::from_ref(&cancel_id)
     );
     assert_eq!(
         ids(&list(&app, &desk, "?q=%20demo-1004%20").await),
-        [repair_id.clone()]
+        std::slice::from_ref(&repair_id)
     );
     assert_eq!(
         ids(&list(&app, &desk, "?q=138%200013%208000").await).len(),
@@ -133,7 +133,7 @@ async fn the_queue_waits_for_each_role_sorts_by_the_next_level_due_and_searches(
     move_to(&app, &desk, &cancel_id, "customer_signature").await;
     assert_eq!(
         ids(&list(&app, &gm, "?waiting=true").await),
-        [cancel_id.clone()]
+        std::slice::from_ref(&cancel_id)
     );
     assert!(!ids(&list(&app, &desk, "?waiting=true").await).contains(&cancel_id));
     let row = &list(&app, &gm, "?status=in_progress").await["requests"][0];
@@ -166,7 +166,7 @@ async fn the_queue_waits_for_each_role_sorts_by_the_next_level_due_and_searches(
     assert_eq!(row["requests"][0]["waiting_for"], json!(closers));
     move_to(&app, &desk, &cancel_id, "closed").await;
     let closed = list(&app, &desk, "?status=closed").await;
-    assert_eq!(ids(&closed), [cancel_id.clone()]);
+    assert_eq!(ids(&closed), std::slice::from_ref(&cancel_id));
     assert_eq!(closed["requests"][0]["waiting_for"], json!([]));
     assert!(!ids(&list(&app, &desk, "?waiting=true").await).contains(&cancel_id));
 

@@ -80,7 +80,10 @@ impl Texts {
                 .as_deref()
                 .map(|o| words(&self.staff, "outcome", o))
                 .unwrap_or_default(),
-            r.clause.clone().unwrap_or_default(),
+            r.clause
+                .as_deref()
+                .map(|c| Texts::get(&self.staff, &["clause", &c.replace('.', "_")], c).to_owned())
+                .unwrap_or_default(),
             Texts::get(&self.staff, &[status_key.as_str()], r.status.as_str()).to_owned(),
             r.step
                 .as_deref()
@@ -111,7 +114,7 @@ impl Texts {
 const COLUMNS: [&str; 14] = [
     "tracking_code",
     "order",
-    "type",
+    "request_type",
     "outcome",
     "clause",
     "status",
