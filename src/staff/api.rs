@@ -95,6 +95,7 @@ pub async fn sign_out(api: &str) {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Summary {
     pub id: String,
+    pub tracking_code: String,
     #[serde(rename = "type")]
     pub request_type: String,
     pub order_number: String,
@@ -103,21 +104,57 @@ pub struct Summary {
     #[serde(default)]
     pub flags: Vec<String>,
     pub outcome: Option<String>,
+    /// The roles it waits for (none once ended).
+    #[serde(default)]
+    pub waiting_for: Vec<StaffRole>,
     pub received_at: String,
+    /// The service level due first, and when.
+    pub next_due_level: Option<String>,
     pub next_due: Option<String>,
     #[serde(default)]
     pub overdue: bool,
 }
 
-#[derive(Deserialize)]
-struct List {
-    requests: Vec<Summary>,
+/// A page of the queue.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct List {
+    pub requests: Vec<Summary>,
+    #[serde(default)]
+    pub has_more: bool,
 }
 
-/// The queue: `query` holds the filters (`status`, `type`, `flagged`, `overdue`).
-pub async fn queue(api: &str, query: &[(&str, &str)]) -> Result<Vec<Summary>, Failure> {
+/// A page of the queue: `query` holds the tab and filters (docs/api.md).
+pub async fn queue(api: &str, query: &[(&str, &str)]) -> Result<List, Failure> {
     let url = endpoint(api, &["staff", "requests"], query);
-    read::<List>(send("GET", &url, Body::Empty, TIMEOUT_MS, None).await).map(|l| l.requests)
+    read(send("GET", &url, Body::Empty, TIMEOUT_MS, None).await)
+}
+
+/// The tabs' badges (each counted up to `cap`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub struct Counts {
+    pub new: i64,
+    pub in_progress: i64,
+    pub waiting: i64,
+    pub overdue: i64,
+    pub cap: i64,
+}
+
+pub async fn counts(api: &str) -> Result<Counts, Failure> {
+    let url = endpoint(api, &["staff", "queue-counts"], &[]);
+    read(send("GET", &url, Body::Empty, TIMEOUT_MS, None).await)
+}
+
+/// The filtered queue as CSV (UTF-8 with a byte-order mark), in the console's language.
+pub async fn export_csv(api: &str, query: &[(&str, &str)]) -> Result<String, Failure> {
+    let url = endpoint(api, &["staff", "requests.csv"], query);
+    let reply = send("GET", &url, Body::Empty, 120_000, None)
+        .await
+        .map_err(|Unreachable| Failure::Network)?;
+    if reply.is_success() {
+        Ok(reply.body)
+    } else {
+        read::<()>(Ok(reply)).map(|()| String::new())
+    }
 }
 
 /// A service level with its due and met instants.
@@ -185,6 +222,18 @@ pub struct Detail {
     pub attachments: Vec<Photo>,
     #[serde(default)]
     pub audit: Vec<Audit>,
+    #[serde(default)]
+    pub internal_notes: Vec<InternalNote>,
+    #[serde(default)]
+    pub case: serde_json::Value,
+}
+
+/// A note staff keep for each other (never shown to the customer).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct InternalNote {
+    pub at: String,
+    pub author: String,
+    pub body: String,
 }
 
 impl Detail {
@@ -232,4 +281,128 @@ pub fn photo_url(api: &str, id: &str, seq: i64) -> String {
         &["staff", "requests", id, "attachments", &seq.to_string()],
         &[],
     )
+}
+
+/// Adds an internal note (staff only).
+pub async fn add_note(api: &str, id: &str, body: &str) -> Result<Detail, Failure> {
+    let url = endpoint(api, &["staff", "requests", id, "notes"], &[]);
+    let body = serde_json::json!({ "body": body }).to_string();
+    read(send("POST", &url, Body::Json(&body), TIMEOUT_MS, None).await)
+}
+
+/// Marks service levels met and records events, without moving the request.
+pub async fn record_levels(
+    api: &str,
+    id: &str,
+    met: &[&str],
+    events: &[&str],
+) -> Result<Detail, Failure> {
+    let url = endpoint(api, &["staff", "requests", id, "service-levels"], &[]);
+    let body = serde_json::json!({ "met": met, "events": events }).to_string();
+    read(send("POST", &url, Body::Json(&body), TIMEOUT_MS, None).await)
+}
+
+/// A staff account, for the administrator.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Account {
+    pub username: String,
+    pub roles: Vec<StaffRole>,
+    pub created_at: String,
+    pub disabled_at: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Accounts {
+    accounts: Vec<Account>,
+}
+
+pub async fn accounts(api: &str) -> Result<Vec<Account>, Failure> {
+    let url = endpoint(api, &["staff", "accounts"], &[]);
+    read::<Accounts>(send("GET", &url, Body::Empty, TIMEOUT_MS, None).await).map(|a| a.accounts)
+}
+
+/// Adds an account; every account after it.
+pub async fn add_account(
+    api: &str,
+    username: &str,
+    password: &str,
+    roles: &[StaffRole],
+) -> Result<Vec<Account>, Failure> {
+    let url = endpoint(api, &["staff", "accounts"], &[]);
+    let body = serde_json::json!({ "username": username, "password": password, "roles": roles })
+        .to_string();
+    read::<Accounts>(send("POST", &url, Body::Json(&body), TIMEOUT_MS, None).await)
+        .map(|a| a.accounts)
+}
+
+/// Changes an account (`change` holds `roles`, `disabled` or `password`).
+pub async fn change_account(
+    api: &str,
+    username: &str,
+    change: serde_json::Value,
+) -> Result<Vec<Account>, Failure> {
+    let url = endpoint(api, &["staff", "accounts", username], &[]);
+    let body = change.to_string();
+    read::<Accounts>(send("PATCH", &url, Body::Json(&body), TIMEOUT_MS, None).await)
+        .map(|a| a.accounts)
+}
+
+/// One line of a report's chart: a key and its count per bucket.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Series {
+    pub key: String,
+    pub counts: Vec<i64>,
+    pub total: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct LevelReport {
+    pub what: String,
+    pub on_time: i64,
+    pub late: i64,
+    pub open: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct CloseTime {
+    pub key: String,
+    pub closed: i64,
+    pub median_minutes: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Ratings {
+    pub count: i64,
+    pub by_rating: [i64; 5],
+    pub mean_hundredths: Option<i64>,
+}
+
+/// The dashboard's figures (docs/api.md, `GET /api/staff/reports`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Report {
+    pub from: String,
+    pub to: String,
+    pub bucket_days: i64,
+    pub buckets: Vec<String>,
+    pub received: i64,
+    pub by_type: Vec<Series>,
+    pub by_outcome: Vec<Series>,
+    pub by_clause: Vec<Series>,
+    pub service_levels: Vec<LevelReport>,
+    pub time_to_close: Vec<CloseTime>,
+    pub ratings: Ratings,
+}
+
+pub async fn report(api: &str, days: u32) -> Result<Report, Failure> {
+    let days = days.to_string();
+    let url = endpoint(api, &["staff", "reports"], &[("days", &days)]);
+    read(send("GET", &url, Body::Empty, TIMEOUT_MS, None).await)
+}
+
+/// The product kinds of the store's policy (public), for their names.
+pub async fn policy_kinds(api: &str) -> Option<serde_json::Value> {
+    let url = endpoint(api, &["policy"], &[]);
+    read::<serde_json::Value>(send("GET", &url, Body::Empty, TIMEOUT_MS, None).await)
+        .ok()
+        .map(|p| p["kinds"].clone())
 }

@@ -4,13 +4,19 @@
 //!
 //! - [`sign_in`] the sign-in form (the session is an `HttpOnly` cookie; the
 //!   CSRF token of its answer goes with every change, `browser::http`);
-//! - [`queue`] `#/`, `#/<tab>`: the requests by status, with filters, each
-//!   with its next service level's live countdown, refreshed every 15 s;
+//! - [`queue`] `#/`, `#/<tab>`: the requests by status or waiting for the
+//!   member's roles, with filters, search and a CSV export, each with its next
+//!   service level's live countdown, refreshed every 15 s;
 //! - [`request`] `#/r/<id>`: one request in full, and the moves the member's
-//!   roles allow.
+//!   roles allow;
+//! - [`reports`] `#/reports`: the dashboard, charts of the requests over time
+//!   and the service levels kept;
+//! - [`accounts`] `#/accounts`: the administrator's accounts page.
 
+mod accounts;
 pub mod api;
 mod queue;
+mod reports;
 mod request;
 mod sign_in;
 
@@ -31,28 +37,38 @@ const API: &str = "api/";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
     New,
+    /// Open requests whose next step is one of the member's roles.
+    Waiting,
     InProgress,
     Closed,
     Rejected,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::New, Tab::InProgress, Tab::Closed, Tab::Rejected];
+    pub const ALL: [Tab; 5] = [
+        Tab::New,
+        Tab::Waiting,
+        Tab::InProgress,
+        Tab::Closed,
+        Tab::Rejected,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
             Tab::New => "new",
+            Tab::Waiting => "waiting",
             Tab::InProgress => "in_progress",
             Tab::Closed => "closed",
             Tab::Rejected => "rejected",
         }
     }
 
-    /// The server's `status` filter.
-    pub fn status(self) -> &'static str {
+    /// The server's query for the tab.
+    pub fn query(self) -> (&'static str, &'static str) {
         match self {
-            Tab::New => "received",
-            other => other.id(),
+            Tab::New => ("status", "received"),
+            Tab::Waiting => ("waiting", "true"),
+            other => ("status", other.id()),
         }
     }
 
@@ -66,6 +82,8 @@ impl Tab {
 pub enum Page {
     Queue(Tab),
     Request(String),
+    Reports,
+    Accounts,
     NotFound,
 }
 
@@ -75,6 +93,8 @@ impl Fragment for Page {
         let seg: Vec<&str> = segments.iter().map(String::as_str).collect();
         match seg.as_slice() {
             [] => Page::Queue(Tab::New),
+            ["reports"] => Page::Reports,
+            ["accounts"] => Page::Accounts,
             [tab] => Tab::parse(tab).map_or(Page::NotFound, Page::Queue),
             ["r", id] => Page::Request((*id).to_owned()),
             _ => Page::NotFound,
@@ -86,6 +106,8 @@ impl Fragment for Page {
             Page::Queue(Tab::New) => "#/".to_owned(),
             Page::Queue(tab) => format!("#/{}", tab.id()),
             Page::Request(id) => format!("#/r/{}", encode(id)),
+            Page::Reports => "#/reports".to_owned(),
+            Page::Accounts => "#/accounts".to_owned(),
             Page::NotFound => "#/not-found".to_owned(),
         }
     }
@@ -98,6 +120,8 @@ pub struct Ctx {
     pub router: HashRouter<Page>,
     pub session: RwSignal<Option<Session>>,
     pub clock: ReadSignal<Timestamp>,
+    /// The policy's product kinds (`kinds` of `policy.json`), for their names.
+    pub kinds: RwSignal<Option<serde_json::Value>>,
 }
 
 impl Ctx {
@@ -158,6 +182,7 @@ pub fn App() -> impl IntoView {
         router: HashRouter::install(),
         session: RwSignal::new(None),
         clock: clock::ticking(),
+        kinds: RwSignal::new(None),
     };
     provide_context(ctx);
     let start = RwSignal::new(Start::Asking);
@@ -166,6 +191,7 @@ pub fn App() -> impl IntoView {
             ctx.session.set(Some(s));
         }
         start.set(Start::Known);
+        ctx.kinds.set(api::policy_kinds(API).await);
     });
     let switch_lang = move |_| {
         lang.update(|l| *l = l.other());
@@ -195,7 +221,22 @@ pub fn App() -> impl IntoView {
                                     .map(|r| role_name(l, *r))
                                     .collect::<Vec<_>>()
                                     .join(tr!(l, staff.list_separator));
+                                let admin = s.has(StaffRole::Admin);
                                 view! {
+                                    <a class="stf-navlink" href=Page::Queue(Tab::New).href()>
+                                        {tr!(l, staff.nav_queue)}
+                                    </a>
+                                    <a class="stf-navlink" href=Page::Reports.href()>
+                                        {tr!(l, staff.nav_reports)}
+                                    </a>
+                                    {admin
+                                        .then(|| {
+                                            view! {
+                                                <a class="stf-navlink" href=Page::Accounts.href()>
+                                                    {tr!(l, staff.nav_accounts)}
+                                                </a>
+                                            }
+                                        })}
                                     <span class="stf-who">
                                         <span class="stf-user">{s.username.clone()}</span>
                                         <span class="stf-roles">{roles}</span>
@@ -224,6 +265,8 @@ pub fn App() -> impl IntoView {
                         match ctx.router.route.get() {
                             Page::Queue(tab) => view! { <queue::Queue tab /> }.into_any(),
                             Page::Request(id) => view! { <request::Request id /> }.into_any(),
+                            Page::Reports => view! { <reports::Reports /> }.into_any(),
+                            Page::Accounts => view! { <accounts::Accounts /> }.into_any(),
                             Page::NotFound => {
                                 view! {
                                     <p role="alert">{text(|l| tr!(l, staff.not_found))}</p>

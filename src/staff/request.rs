@@ -97,7 +97,16 @@ pub fn Request(id: String) -> impl IntoView {
             Some(Err(f)) => view! { <p role="alert">{failure_text(l, &f)}</p> }.into_any(),
             Some(Ok(d)) => {
                 let session = ctx.session.get();
-                body(l, d, session, ctx.clock.get(), detail, notice).into_any()
+                body(
+                    l,
+                    d,
+                    session,
+                    ctx.clock.get(),
+                    detail,
+                    notice,
+                    ctx.kinds.get(),
+                )
+                .into_any()
             }
         }
     };
@@ -119,6 +128,7 @@ fn body(
     now: Timestamp,
     detail: RwSignal<Option<Result<Detail, api::Failure>>>,
     notice: RwSignal<Option<String>>,
+    kinds: Option<serde_json::Value>,
 ) -> impl IntoView {
     let steps = d.steps();
     let done_until = d
@@ -149,10 +159,25 @@ fn body(
                 .get(s)
                 .map(|r| role_name(l, *r))
                 .unwrap_or_default();
+            // Who recorded the step, and when (the history entry that reached it).
+            let by = d
+                .history
+                .iter()
+                .find(|h| h.entry.step.as_deref() == Some(s.as_str()))
+                .map(|h| {
+                    let at = h
+                        .entry
+                        .at
+                        .known()
+                        .map(|t| t.to_string())
+                        .unwrap_or_default();
+                    format!("{} · {}", actor_name(l, &h.actor), shown(&at))
+                });
             view! {
                 <li data-step=s.clone() data-state=state>
                     <span class="stf-step-name">{i18n::step(l, s)}</span>
                     <span class="stf-step-role">{role}</span>
+                    {by.map(|b| view! { <span class="stf-step-by">{b}</span> })}
                 </li>
             }
         })
@@ -240,6 +265,8 @@ fn body(
         })
         .collect_view();
     let actions = session.map(|s| actions(l, &d, &s, detail, notice));
+    let internal = internal_notes(l, &d, detail, notice);
+    let order = order_lines(l, &d, kinds);
     view! {
         <article class="stf-request" data-status=d.status.as_str()>
             <h2>{type_name(l, &d.request_type)} " · " {d.order_number.clone()}</h2>
@@ -257,6 +284,7 @@ fn body(
             </dl>
             {(!d.description.is_empty())
                 .then(|| view! { <p class="stf-description">{d.description.clone()}</p> })}
+            {order}
             <section class="stf-decisions" aria-labelledby="stf-decisions-title">
                 <h3 id="stf-decisions-title">{tr!(l, staff.decisions_title)}</h3>
                 <div class="stf-side">
@@ -295,6 +323,7 @@ fn body(
                         </section>
                     }
                 })}
+            {internal}
             <section aria-labelledby="stf-history-title">
                 <h3 id="stf-history-title">{tr!(l, staff.history_title)}</h3>
                 <ol class="stf-history">{history}</ol>
@@ -333,9 +362,14 @@ fn actions(
         if busy.get_untracked() {
             return;
         }
+        let text = note.get_untracked();
+        if to == "rejected" && text.trim().is_empty() {
+            let l = crate::ui::text::language().get_untracked();
+            notice.set(Some(tr!(l, staff.reason_required).to_owned()));
+            return;
+        }
         busy.set(true);
         notice.set(None);
-        let text = note.get_untracked();
         leptos::task::spawn_local(async move {
             let id = id.get_value();
             let l = crate::ui::text::language().get_untracked();
@@ -355,6 +389,32 @@ fn actions(
             busy.set(false);
         });
     };
+    let record = move |met: Option<String>, event: Option<String>| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        notice.set(None);
+        leptos::task::spawn_local(async move {
+            let id = id.get_value();
+            let l = crate::ui::text::language().get_untracked();
+            let met: Vec<&str> = met.as_deref().into_iter().collect();
+            let events: Vec<&str> = event.as_deref().into_iter().collect();
+            match api::record_levels(API, &id, &met, &events).await {
+                Ok(d) => {
+                    notice.set(Some(tr!(l, staff.recorded).to_owned()));
+                    detail.set(Some(Ok(d)));
+                }
+                Err(api::Failure::Refused { status: 409, .. }) => {
+                    notice.set(Some(tr!(l, staff.changed_meanwhile).to_owned()));
+                    detail.set(Some(api::detail(API, &id).await));
+                }
+                Err(f) => notice.set(Some(failure_text(l, &f))),
+            }
+            busy.set(false);
+        });
+    };
+    let levels = level_buttons(l, d, busy, record);
     let step_buttons = mine
         .into_iter()
         .map(|s| {
@@ -383,7 +443,9 @@ fn actions(
                 })}
             <label class="stf-field">
                 <span>{tr!(l, staff.note_for_customer)}</span>
+                <span class="stf-hint">{tr!(l, staff.customer_note_hint)}</span>
                 <textarea
+                    name="customer_note"
                     rows="3"
                     maxlength="2000"
                     prop:value=move || note.get()
@@ -421,6 +483,212 @@ fn actions(
                         }
                     })}
             </div>
+            <h4>{tr!(l, staff.levels_actions)}</h4>
+            {levels}
         </section>
     })
+}
+
+/// The order as the store holds it: dates in store time, each line with its kind.
+fn order_lines(l: Lang, d: &Detail, kinds: Option<serde_json::Value>) -> impl IntoView {
+    let order = &d.case["order"];
+    let currency = order["currency"].as_str().unwrap_or("CNY").to_owned();
+    let kind_name = |id: &str| {
+        kinds
+            .as_ref()
+            .and_then(|k| k[id]["name"][l.code()].as_str())
+            .map_or_else(|| id.replace('_', " "), str::to_owned)
+    };
+    let lines = order["lines"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|line| {
+            let name = line["name"].as_str().unwrap_or_default().to_owned();
+            let sku = line["sku"].as_str().unwrap_or_default().to_owned();
+            let kind = kind_name(line["kind"].as_str().unwrap_or_default());
+            let quantity = line["quantity"].as_i64().unwrap_or_default();
+            let price = format::money(line["unit_price"].as_i64().unwrap_or_default(), &currency);
+            view! {
+                <tr>
+                    <td>{name} " " <span class="stf-code">{sku}</span></td>
+                    <td data-label=tr!(l, staff.kind)>{kind}</td>
+                    <td data-label=tr!(l, staff.quantity)>{quantity}</td>
+                    <td data-label=tr!(l, staff.col_price)>{price}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let ordered = shown(order["ordered_at"].as_str().unwrap_or_default());
+    let fulfilled = order["fulfilment"]["at"].as_str().map(shown);
+    view! {
+        <section aria-labelledby="stf-order-title">
+            <h3 id="stf-order-title">{tr!(l, staff.order_title)}</h3>
+            <dl class="stf-facts">
+                <dt>{tr!(l, staff.ordered_at)}</dt>
+                <dd>{ordered}</dd>
+                {fulfilled
+                    .map(|at| {
+                        view! {
+                            <dt>{tr!(l, staff.fulfilled_at)}</dt>
+                            <dd>{at}</dd>
+                        }
+                    })}
+            </dl>
+            <table class="stf-table stf-lines">
+                <caption class="stf-sr">{tr!(l, staff.order_lines)}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{tr!(l, staff.order_lines)}</th>
+                        <th scope="col">{tr!(l, staff.kind)}</th>
+                        <th scope="col">{tr!(l, staff.quantity)}</th>
+                        <th scope="col">{tr!(l, staff.col_price)}</th>
+                    </tr>
+                </thead>
+                <tbody>{lines}</tbody>
+            </table>
+        </section>
+    }
+}
+
+/// Notes staff keep for each other, never shown to the customer, and a form
+/// to add one: set apart from the customer's note so the two are never confused.
+fn internal_notes(
+    l: Lang,
+    d: &Detail,
+    detail: RwSignal<Option<Result<Detail, api::Failure>>>,
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let notes = d
+        .internal_notes
+        .iter()
+        .map(|n| {
+            view! {
+                <li>
+                    <span class="stf-meta">{shown(&n.at)} " · " {actor_name(l, &n.author)}</span>
+                    <p class="stf-note">{n.body.clone()}</p>
+                </li>
+            }
+        })
+        .collect_view();
+    let empty = d.internal_notes.is_empty();
+    let draft = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let id = StoredValue::new(d.id.clone());
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = draft.get_untracked();
+        if busy.get_untracked() || text.trim().is_empty() {
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let l = crate::ui::text::language().get_untracked();
+            match api::add_note(API, &id.get_value(), &text).await {
+                Ok(d) => {
+                    draft.set(String::new());
+                    notice.set(Some(tr!(l, staff.note_saved).to_owned()));
+                    detail.set(Some(Ok(d)));
+                }
+                Err(f) => notice.set(Some(failure_text(l, &f))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="stf-card stf-internal" aria-labelledby="stf-internal-title">
+            <h3 id="stf-internal-title">{tr!(l, staff.internal_title)}</h3>
+            <p class="stf-hint">{tr!(l, staff.internal_hint)}</p>
+            {if empty {
+                view! { <p class="stf-empty">{tr!(l, staff.internal_empty)}</p> }.into_any()
+            } else {
+                view! { <ol class="stf-internal-notes">{notes}</ol> }.into_any()
+            }}
+            <form on:submit=save>
+                <label class="stf-field">
+                    <span>{tr!(l, staff.internal_add)}</span>
+                    <textarea
+                        name="internal_note"
+                        rows="2"
+                        maxlength="2000"
+                        prop:value=move || draft.get()
+                        on:input=move |ev| draft.set(event_target_value(&ev))
+                    ></textarea>
+                </label>
+                <button type="submit" class="stf-button" prop:disabled=move || busy.get()>
+                    {tr!(l, staff.internal_save)}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+/// Buttons that mark a service level met, or record the event a later level
+/// counts from, without moving the request.
+fn level_buttons(
+    l: Lang,
+    d: &Detail,
+    busy: RwSignal<bool>,
+    record: impl Fn(Option<String>, Option<String>) + Copy + 'static,
+) -> impl IntoView {
+    let met = d
+        .service_levels
+        .iter()
+        .filter(|lv| lv.met.is_none() && lv.due.is_some() && lv.what != "acknowledge")
+        .map(|lv| {
+            let what = lv.what.clone();
+            let label = tr!(
+                l,
+                staff.mark_met,
+                what = i18n::service_name(l, &what).to_owned()
+            )
+            .to_string();
+            view! {
+                <button
+                    type="button"
+                    class="stf-button"
+                    data-met=what.clone()
+                    prop:disabled=move || busy.get()
+                    on:click=move |_| record(Some(what.clone()), None)
+                >
+                    {label}
+                </button>
+            }
+        })
+        .collect_view();
+    let mut events: Vec<String> = d
+        .service_levels
+        .iter()
+        .filter(|lv| lv.due.is_none() && lv.met.is_none())
+        .map(|lv| lv.after.clone())
+        .collect();
+    events.dedup();
+    let events = events
+        .into_iter()
+        .map(|event| {
+            let label = match event.as_str() {
+                "item_returned" => tr!(l, staff.event.item_returned).to_owned(),
+                "resolved" => tr!(l, staff.event.resolved).to_owned(),
+                other => other.replace('_', " "),
+            };
+            view! {
+                <button
+                    type="button"
+                    class="stf-button"
+                    data-event=event.clone()
+                    prop:disabled=move || busy.get()
+                    on:click=move |_| record(None, Some(event.clone()))
+                >
+                    {label}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="stf-buttons" role="group" aria-label=tr!(l, staff.levels_actions)>
+            {met}
+            {events}
+        </div>
+    }
 }

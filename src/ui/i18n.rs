@@ -327,9 +327,9 @@ pub fn step(lang: Lang, id: &str) -> String {
     s.to_owned()
 }
 
-/// A service level: what happens, within how long, after what.
-pub fn service_level(lang: Lang, what: &str, within: &str, after: &str) -> String {
-    let what = match what {
+/// What a service level promises, in words (an id without words as it is).
+pub fn service_name(lang: Lang, what: &str) -> &str {
+    match what {
         "acknowledge" => tr!(lang, decision.service.acknowledge),
         "first_contact" => tr!(lang, decision.service.first_contact),
         "resolution_plan" => tr!(lang, decision.service.resolution_plan),
@@ -339,7 +339,12 @@ pub fn service_level(lang: Lang, what: &str, within: &str, after: &str) -> Strin
         "second_response" => tr!(lang, decision.service.second_response),
         "post_resolution_followup" => tr!(lang, decision.service.post_resolution_followup),
         other => other,
-    };
+    }
+}
+
+/// A service level: what happens, within how long, after what.
+pub fn service_level(lang: Lang, what: &str, within: &str, after: &str) -> String {
+    let what = service_name(lang, what);
     match after {
         "item_returned" => tr!(
             lang,
