@@ -70,8 +70,17 @@ describe('staff console', () => {
       // A customer files; the open queue shows it within one refresh, with its countdown.
       const { id, code } = await fileAsCustomer();
       await row(page, id).waitFor({ timeout: 20_000 });
-      const due = await row(page, id).locator('.stf-due').innerText();
+      // The row names the level due next and counts down to it.
+      const due = await row(page, id).locator('.stf-countdown').innerText();
       assert.match(due, /^(\d+ (days?|hours?|minutes?) ?)+$/, due);
+      const level = await row(page, id).locator('.stf-level').innerText();
+      assert.equal(level, text(en, 'decision.service.acknowledge'));
+      // Search by the tracking code finds it in every status.
+      await page.getByLabel(text(en, 'staff.search_label')).fill(code.toLowerCase());
+      await page.getByRole('button', { name: text(en, 'staff.search'), exact: true }).click();
+      await page.getByText(text(en, 'staff.search_clear')).waitFor();
+      assert.equal(await page.locator('tr[data-id]').count(), 1);
+      await page.getByText(text(en, 'staff.search_clear')).click();
       await page.waitForFunction((t) => document.title === t, `(1) ${text(en, 'staff.title')}`);
       await assertAccessible(page, 'queue');
       await shot(page, 'staff-en-queue-1280');
@@ -189,6 +198,58 @@ describe('staff console', () => {
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
+    }
+  });
+
+  test('internal notes stay with staff; the reports dashboard; the administrator adds and disables an account', { timeout: 120_000 }, async () => {
+    env.server.addStaff('boss', 'admin,store_manager', PASSWORD);
+    for (const [locale, size, tag] of [['en-US', DESKTOP, 'en-1280'], ['zh-CN', { width: 390, height: 844 }, 'zh-390']]) {
+      const l = locale === 'en-US' ? 'en' : 'zh-CN';
+      const { context, page, errors } = await console_(locale, size);
+      try {
+        await signIn(page, l, 'boss');
+        await page.getByRole('link', { name: text(l, 'staff.nav_reports') }).waitFor();
+        const { id, code } = await fileAsCustomer();
+        await row(page, id).waitFor({ timeout: 20_000 });
+        await row(page, id).getByRole('link').click();
+
+        // An internal note, apart from the customer's, never on the tracking page.
+        const secret = `internal ${tag}: call before noon`;
+        await page.getByLabel(text(l, 'staff.internal_add')).fill(secret);
+        await page.getByRole('button', { name: text(l, 'staff.internal_save') }).click();
+        await page.locator('.stf-internal-notes').getByText(secret).waitFor();
+        await assertAccessible(page, `request with notes (${tag})`);
+        await shot(page, `staff-${tag}-request`);
+        const tracking = await fetch(`${env.server.base}api/requests/${id}?code=${code}`).then((r) => r.text());
+        assert.ok(!tracking.includes(secret), 'the internal note reached the customer');
+
+        await page.goto(`${env.server.base}staff.html#/reports`);
+        await page.locator('[data-chart="by-type"] svg rect').first().waitFor();
+        await assertAccessible(page, `reports (${tag})`);
+        await shot(page, `staff-${tag}-reports`);
+
+        await page.goto(`${env.server.base}staff.html#/accounts`);
+        const name = `clerk-${tag}`;
+        await page.getByLabel(text(l, 'staff.username'), { exact: true }).fill(name);
+        await page.locator('.stf-add-account').getByLabel(text(l, 'staff.accounts.new_password')).fill('eight chars at least');
+        await page.locator('.stf-add-account').getByLabel(text(l, 'staff.role.finance')).check();
+        await page.getByRole('button', { name: text(l, 'staff.accounts.add'), exact: true }).click();
+        const account = page.locator(`tr[data-account="${name}"]`);
+        await account.waitFor();
+        await account.getByRole('button', { name: text(l, 'staff.accounts.disable') }).click();
+        await page.locator(`tr[data-account="${name}"][data-disabled]`).waitFor();
+        await assertAccessible(page, `accounts (${tag})`);
+        await shot(page, `staff-${tag}-accounts`);
+        const login = await fetch(`${env.server.base}api/staff/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: name, password: 'eight chars at least' }),
+        });
+        assert.equal(login.status, 401, 'a disabled account signed in');
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
     }
   });
 });
