@@ -57,6 +57,8 @@ impl Search {
 #[derive(Clone, Debug)]
 pub struct Filter {
     pub tab: Tab,
+    /// A status within the tab (narrows [`Tab::WaitingFor`]).
+    pub status: Option<RequestStatus>,
     pub request_type: Option<RequestType>,
     pub outcome: Option<Outcome>,
     pub flagged: Option<bool>,
@@ -145,6 +147,10 @@ impl Query {
                 self.sql
                     .push_str(&format!(" AND {OPEN} AND ({})", alternatives.join(" OR ")));
             }
+        }
+        if let Some(status) = filter.status {
+            let p = self.param(Bind::Text(status.as_str().to_owned()));
+            self.sql.push_str(&format!(" AND r.status = {p}"));
         }
         if let Some(t) = filter.request_type {
             let p = self.param(Bind::Text(t.as_str().to_owned()));

@@ -5,7 +5,6 @@
 
 use std::sync::LazyLock;
 
-use aftersales_contract::{FieldCode, FieldError};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -161,8 +160,8 @@ pub fn csv_of(lang: Lang, rows: &[RequestSummary]) -> String {
     out
 }
 
-/// The filtered queue as CSV (every page, up to 100,000 rows), in the order
-/// the queue shows it.
+/// The filtered queue as CSV (every page, up to 100,000 rows; `limit` and
+/// `offset` are checked but not used), in the order the queue shows it.
 #[utoipa::path(
     get,
     path = "/api/staff/requests.csv",
@@ -180,18 +179,8 @@ pub async fn export(
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let mut errors = q.filter(&staff).err().unwrap_or_default();
-    if q.limit.is_some() || q.offset.is_some() {
-        // An export is the whole filter, not a page of it.
-        errors.push(FieldError::new(
-            if q.limit.is_some() { "limit" } else { "offset" },
-            FieldCode::UnknownField,
-        ));
-    }
-    let filter = match q.filter(&staff) {
-        Ok(filter) if errors.is_empty() => filter,
-        _ => return Err(ApiError::validation(errors).in_query()),
-    };
+    // An export is the whole filter: `limit` and `offset` are checked, not used.
+    let (filter, _, _) = q.checked(&staff)?;
     let now = unix_now();
     let rows: Vec<RequestSummary> = queue::all(&state.db, &filter, now, EXPORT_CAP)
         .await?

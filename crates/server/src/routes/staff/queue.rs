@@ -27,7 +27,8 @@ pub struct ListQuery {
     #[param(schema_with = crate::openapi::status_filter)]
     pub status: Option<String>,
     /// Only open requests waiting for one of the signed-in member's roles: its
-    /// next step is theirs, or its steps are done and they may close it.
+    /// next step is theirs, or its steps are done and they may close it (with
+    /// `status`, only those of that status).
     pub waiting: Option<bool>,
     /// Request type: `cancel`, `return`, `exchange`, `repair`, `complaint`.
     #[serde(rename = "type")]
@@ -82,10 +83,6 @@ impl ListQuery {
             errors.push(FieldError::new("q", FieldCode::TooLong));
         }
         let waiting = self.waiting == Some(true);
-        if waiting && status.is_some() {
-            // One tab at a time: "waiting" already means open.
-            errors.push(FieldError::new("waiting", FieldCode::Invalid));
-        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -99,6 +96,10 @@ impl ListQuery {
             _ => Tab::All,
         };
         Ok(Filter {
+            // With `waiting`, a status narrows it further.
+            status: matches!(tab, Tab::WaitingFor(_))
+                .then_some(status.flatten())
+                .flatten(),
             tab,
             request_type: request_type.flatten(),
             outcome: outcome.flatten(),
@@ -107,6 +108,25 @@ impl ListQuery {
             due_within: self.due_within_minutes.map(|m| m * 60),
             search,
         })
+    }
+}
+
+impl ListQuery {
+    /// The filter, limit and offset, or a `400` naming every field in error.
+    pub fn checked(&self, staff: &Staff) -> Result<(Filter, i64, i64), ApiError> {
+        let mut errors = self.filter(staff).err().unwrap_or_default();
+        let limit = self.limit.unwrap_or(50);
+        let offset = self.offset.unwrap_or(0);
+        if !(1..=200).contains(&limit) {
+            errors.push(FieldError::new("limit", FieldCode::OutOfRange));
+        }
+        if offset < 0 {
+            errors.push(FieldError::new("offset", FieldCode::OutOfRange));
+        }
+        match self.filter(staff) {
+            Ok(filter) if errors.is_empty() => Ok((filter, limit, offset)),
+            _ => Err(ApiError::validation(errors).in_query()),
+        }
     }
 }
 
@@ -191,19 +211,7 @@ pub async fn list(
     staff: Staff,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<RequestList>, ApiError> {
-    let mut errors = q.filter(&staff).err().unwrap_or_default();
-    let limit = q.limit.unwrap_or(50);
-    let offset = q.offset.unwrap_or(0);
-    if !(1..=200).contains(&limit) {
-        errors.push(FieldError::new("limit", FieldCode::OutOfRange));
-    }
-    if offset < 0 {
-        errors.push(FieldError::new("offset", FieldCode::OutOfRange));
-    }
-    let filter = match q.filter(&staff) {
-        Ok(filter) if errors.is_empty() => filter,
-        _ => return Err(ApiError::validation(errors).in_query()),
-    };
+    let (filter, limit, offset) = q.checked(&staff)?;
     let now = unix_now();
     // One row more than asked says whether another page follows.
     let mut rows = queue::list(&state.db, &filter, now, limit + 1, offset).await?;
@@ -252,6 +260,7 @@ pub async fn counts(
 ) -> Result<Json<QueueCounts>, ApiError> {
     let now = unix_now();
     let of = |tab: Tab, overdue: Option<bool>| Filter {
+        status: None,
         tab,
         request_type: None,
         outcome: None,
