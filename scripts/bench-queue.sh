@@ -47,50 +47,11 @@ if [[ -n "${BENCH_DATABASE_URL:-}" ]]; then
     exit 0
 fi
 
-pg_bin() {
-    local dir
-    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-    [[ -n "$dir" && -x "$dir/initdb" ]] && echo "$dir"
-}
-
-PG_BIN=$(pg_bin || true)
-if [[ -z "$PG_BIN" ]]; then
-    log "installing PostgreSQL (apt-get)"
-    SUDO=""
-    [[ $(id -u) -ne 0 ]] && SUDO="sudo -n"
-    export DEBIAN_FRONTEND=noninteractive
-    $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq postgresql >/dev/null
-    PG_BIN=$(pg_bin)
-fi
-
-# Run PostgreSQL commands as a non-root user: postgres refuses to run as root.
-if [[ $(id -u) -eq 0 ]]; then
-    as_pg() {
-        if command -v runuser >/dev/null; then runuser -u postgres -- "$@"; else su postgres -s /bin/sh -c "$(printf '%q ' "$@")"; fi
-    }
-else
-    as_pg() { "$@"; }
-fi
-
-PG_DIR=$(mktemp -d /tmp/aftersales-pg.XXXXXX)
-[[ $(id -u) -eq 0 ]] && chown postgres: "$PG_DIR"
-PG_PORT=${PG_TEST_PORT:-54329}
-while (echo >"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null; do PG_PORT=$((PG_PORT + 1)); done
-
-stop_pg() {
-    as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
-    rm -rf "$PG_DIR"
-}
-trap stop_pg EXIT
-
-log "starting PostgreSQL ($("$PG_BIN/postgres" --version)) on 127.0.0.1:$PG_PORT"
-as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+# shellcheck source=throwaway-postgres.sh
+source scripts/throwaway-postgres.sh
 # fsync off only speeds up the fill; the reads timed do not write. shared_buffers
 # a little above the default 128 MB, as a small production server would have.
-as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 start \
-    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c shared_buffers=256MB" >/dev/null \
-    || { cat "$PG_DIR/server.log" >&2; exit 1; }
+start_throwaway_postgres -c fsync=off -c full_page_writes=off -c shared_buffers=256MB
 
 log "queue at scale on PostgreSQL ($REQUESTS requests)"
-BENCH_DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres" bench
+BENCH_DATABASE_URL="$PG_URL" bench

@@ -336,6 +336,35 @@ fn body(
     }
 }
 
+/// Shows the answer to a change of request `id`: the request as it is now and
+/// `done` in words; on a `409` (someone else was quicker) what it is now; else
+/// the failure. Whether the change was made.
+async fn settle(
+    answer: Result<Detail, api::Failure>,
+    id: &str,
+    done: fn(Lang) -> &'static str,
+    detail: RwSignal<Option<Result<Detail, api::Failure>>>,
+    notice: RwSignal<Option<String>>,
+) -> bool {
+    let l = crate::ui::text::language().get_untracked();
+    match answer {
+        Ok(d) => {
+            notice.set(Some(done(l).to_owned()));
+            detail.set(Some(Ok(d)));
+            true
+        }
+        Err(api::Failure::Refused { status: 409, .. }) => {
+            notice.set(Some(tr!(l, staff.changed_meanwhile).to_owned()));
+            detail.set(Some(api::detail(API, id).await));
+            false
+        }
+        Err(f) => {
+            notice.set(Some(failure_text(l, &f)));
+            false
+        }
+    }
+}
+
 /// The moves this member may make, with a note shown to the customer.
 fn actions(
     l: Lang,
@@ -372,19 +401,9 @@ fn actions(
         notice.set(None);
         leptos::task::spawn_local(async move {
             let id = id.get_value();
-            let l = crate::ui::text::language().get_untracked();
-            match api::transition(API, &id, &to, &text).await {
-                Ok(d) => {
-                    note.set(String::new());
-                    notice.set(Some(tr!(l, staff.moved).to_owned()));
-                    detail.set(Some(Ok(d)));
-                }
-                Err(api::Failure::Refused { status: 409, .. }) => {
-                    // Someone else was quicker: show what it is now.
-                    notice.set(Some(tr!(l, staff.changed_meanwhile).to_owned()));
-                    detail.set(Some(api::detail(API, &id).await));
-                }
-                Err(f) => notice.set(Some(failure_text(l, &f))),
+            let answer = api::transition(API, &id, &to, &text).await;
+            if settle(answer, &id, |l| tr!(l, staff.moved), detail, notice).await {
+                note.set(String::new());
             }
             busy.set(false);
         });
@@ -397,20 +416,10 @@ fn actions(
         notice.set(None);
         leptos::task::spawn_local(async move {
             let id = id.get_value();
-            let l = crate::ui::text::language().get_untracked();
             let met: Vec<&str> = met.as_deref().into_iter().collect();
             let events: Vec<&str> = event.as_deref().into_iter().collect();
-            match api::record_levels(API, &id, &met, &events).await {
-                Ok(d) => {
-                    notice.set(Some(tr!(l, staff.recorded).to_owned()));
-                    detail.set(Some(Ok(d)));
-                }
-                Err(api::Failure::Refused { status: 409, .. }) => {
-                    notice.set(Some(tr!(l, staff.changed_meanwhile).to_owned()));
-                    detail.set(Some(api::detail(API, &id).await));
-                }
-                Err(f) => notice.set(Some(failure_text(l, &f))),
-            }
+            let answer = api::record_levels(API, &id, &met, &events).await;
+            settle(answer, &id, |l| tr!(l, staff.recorded), detail, notice).await;
             busy.set(false);
         });
     };

@@ -5,7 +5,7 @@
 use aftersales_contract::{Phone, RequestStatus};
 use aftersales_rules::{Policy, StaffRole};
 
-use super::status::next_steps;
+use super::status::{next_steps, steps_of};
 
 /// `due_sort` of a request with nothing due: after every instant.
 pub const NOTHING_DUE: i64 = i64::MAX;
@@ -43,15 +43,7 @@ impl QueueKeys {
         let text = |v: &serde_json::Value, key: &str| {
             v.get(key).and_then(|o| o.as_str()).map(str::to_owned)
         };
-        let steps: Vec<String> = decision
-            .get("steps")
-            .and_then(|s| s.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let steps = steps_of(decision);
         let open = status.is_open();
         let next_role = open
             .then(|| next_steps(&steps, step).into_iter().next())

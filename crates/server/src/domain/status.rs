@@ -14,6 +14,19 @@ pub fn can_move(status: RequestStatus) -> bool {
     status.is_open()
 }
 
+/// The step ids of a stored decision (its `steps`), in order.
+pub fn steps_of(decision: &serde_json::Value) -> Vec<String> {
+    decision
+        .get("steps")
+        .and_then(|s| s.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The decision's steps after `current` (all of them before the first step).
 pub fn next_steps(steps: &[String], current: Option<&str>) -> Vec<String> {
     let start = current

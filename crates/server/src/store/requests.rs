@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use crate::db::{inserted, unix_now, Db};
 use crate::domain::clock::{show, show_text};
+use crate::domain::status::steps_of;
 
 /// A request as stored.
 #[derive(Debug, Clone)]
@@ -41,15 +42,7 @@ impl StoredRequest {
 
     /// The decision's step ids.
     pub fn steps(&self) -> Vec<String> {
-        self.decision
-            .get("steps")
-            .and_then(|s| s.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
+        steps_of(&self.decision)
     }
 }
 

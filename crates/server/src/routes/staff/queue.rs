@@ -114,7 +114,8 @@ impl ListQuery {
 impl ListQuery {
     /// The filter, limit and offset, or a `400` naming every field in error.
     pub fn checked(&self, staff: &Staff) -> Result<(Filter, i64, i64), ApiError> {
-        let mut errors = self.filter(staff).err().unwrap_or_default();
+        let filter = self.filter(staff);
+        let mut errors = filter.as_ref().err().cloned().unwrap_or_default();
         let limit = self.limit.unwrap_or(50);
         let offset = self.offset.unwrap_or(0);
         if !(1..=200).contains(&limit) {
@@ -123,7 +124,7 @@ impl ListQuery {
         if offset < 0 {
             errors.push(FieldError::new("offset", FieldCode::OutOfRange));
         }
-        match self.filter(staff) {
+        match filter {
             Ok(filter) if errors.is_empty() => Ok((filter, limit, offset)),
             _ => Err(ApiError::validation(errors).in_query()),
         }

@@ -9,10 +9,9 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::detail::{detail_of, RequestDetail};
-use super::transitions::check_levels;
+use super::transitions::{check_levels, open_request};
 use super::Staff;
 use crate::db::unix_now;
-use crate::domain::status::can_move;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::store::requests::{self, Record};
@@ -51,13 +50,7 @@ pub async fn record(
     Path(id): Path<String>,
     ApiJson { value: body, .. }: ApiJson<LevelRecord>,
 ) -> Result<Json<RequestDetail>, ApiError> {
-    let id = id.to_ascii_lowercase();
-    let r = requests::load(&state.db, &id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(ErrorCode::RequestNotFound))?;
-    if !can_move(r.status) {
-        return Err(ApiError::conflict(ErrorCode::RequestClosed));
-    }
+    let r = open_request(&state, &id).await?;
     let policy = &state.policy.policy;
     let mut errors = check_levels(&state, &r.id, &body.met, &body.events).await?;
     if body.met.is_empty() && body.events.is_empty() {

@@ -17,7 +17,7 @@ use crate::domain::roles::may_move;
 use crate::domain::status::{can_move, destination};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
-use crate::store::requests::{self, Move};
+use crate::store::requests::{self, Move, StoredRequest};
 use crate::AppState;
 
 /// Moves a request to a later step of its decision, or closes/rejects it.
@@ -63,13 +63,7 @@ pub async fn transition(
     Path(id): Path<String>,
     ApiJson { value: body, .. }: ApiJson<Transition>,
 ) -> Result<Json<RequestDetail>, ApiError> {
-    let id = id.to_ascii_lowercase();
-    let r = requests::load(&state.db, &id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(ErrorCode::RequestNotFound))?;
-    if !can_move(r.status) {
-        return Err(ApiError::conflict(ErrorCode::RequestClosed));
-    }
+    let r = open_request(&state, &id).await?;
     let mut errors = Vec::new();
     if body.note.chars().count() > NOTE_MAX_CHARS || body.note.contains('\0') {
         errors.push(FieldError::new("note", FieldCode::TooLong));
@@ -125,6 +119,18 @@ pub async fn transition(
     }
     tracing::info!(request_id = %r.id, staff = %staff.username, status = %status, "request moved");
     Ok(Json(detail_of(&state, &r.id).await?))
+}
+
+/// The request with this id (any case), if it is still open: `404` for an
+/// unknown id, `409` once it is closed or rejected.
+pub async fn open_request(state: &AppState, id: &str) -> Result<StoredRequest, ApiError> {
+    let r = requests::load(&state.db, &id.to_ascii_lowercase())
+        .await?
+        .ok_or_else(|| ApiError::not_found(ErrorCode::RequestNotFound))?;
+    if !can_move(r.status) {
+        return Err(ApiError::conflict(ErrorCode::RequestClosed));
+    }
+    Ok(r)
 }
 
 /// The fields in error among service levels said met and events said
