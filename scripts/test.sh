@@ -8,7 +8,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n==> %s\n' "$*"; }
+# One build from scratch: incremental state would only add gigabytes of disk.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
+# Each step names the disk left, so a full disk shows where it filled.
+step() { printf '\n==> %s (disk free: %s)\n' "$*" "$(df -h --output=avail . | tail -n 1 | tr -d ' ')"; }
 
 step "Tools"
 bash scripts/setup-tools.sh
@@ -46,4 +50,5 @@ step "Browser tests (headless Chromium)"
 bash tests/e2e/run.sh
 
 echo
+echo "Disk used by the builds: $(du -sh target fuzz/target 2>/dev/null | awk '{print $2 " " $1}' | paste -sd ',' | sed 's/,/, /g')"
 echo "All checks passed."
