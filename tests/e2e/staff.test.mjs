@@ -32,12 +32,13 @@ async function signIn(page, locale, username, password = PASSWORD) {
   await page.getByRole('button', { name: text(locale, 'staff.sign_in') }).click();
 }
 
-/** A customer files a cancellation through the requests app: its id and tracking code. */
-async function fileAsCustomer() {
+/** A customer files a request (a cancellation unless `type` says otherwise)
+ * through the requests app: its id and tracking code. */
+async function fileAsCustomer(type = 'cancel') {
   const context = await newContext(env.browser, { locale: 'en-US' });
   try {
     const page = await context.newPage();
-    await goToForm(page, env.server.base, 'cancel');
+    await goToForm(page, env.server.base, type);
     await fillContact(page);
     const id = await submit(page);
     return { id, code: await received(page) };
@@ -55,6 +56,7 @@ describe('staff console', () => {
     env.server.addStaff('desk', 'front_desk', PASSWORD);
     env.server.addStaff('desk2', 'front_desk', PASSWORD);
     env.server.addStaff('gm', 'general_manager', PASSWORD);
+    env.server.addStaff('fin', 'finance', PASSWORD);
     const en = 'en';
     const { context, page, errors } = await console_('en-US');
     try {
@@ -148,9 +150,72 @@ describe('staff console', () => {
       await page.locator('li[data-step="general_manager_approval"][data-state="done"]').waitFor();
       await page.setViewportSize(TABLET);
       await shot(page, 'staff-en-request-768');
+
+      // The rest of the procedure: the desk tells the service centre; finance finds
+      // the request waiting for it, files it and refunds, and may not close it; then
+      // it waits for the desk again, who closes it.
+      const signOut = () => page.getByRole('button', { name: text(en, 'staff.sign_out') }).click();
+      await signOut();
+      await signIn(page, en, 'desk');
+      await page.goto(`${env.server.base}staff.html#/r/${id}`);
+      await stepButton(page, en, 'service_centre_notified').click();
+      await page.locator('li[data-step="service_centre_notified"][data-state="done"]').waitFor();
+      await signOut();
+      await signIn(page, en, 'fin');
+      await page.goto(`${env.server.base}staff.html#/waiting`);
+      await row(page, id).getByRole('link').click();
+      for (const step of ['finance_filing', 'refund']) {
+        await stepButton(page, en, step).click();
+        await page.locator(`li[data-step="${step}"][data-state="done"]`).waitFor();
+      }
+      assert.equal(await page.locator('.stf-buttons [data-to]').count(), 0);
+      await signOut();
+      await signIn(page, en, 'desk');
+      await page.goto(`${env.server.base}staff.html#/waiting`);
+      await row(page, id).getByRole('link').click();
+      await page.locator('.stf-buttons [data-to="closed"]').click();
+      await page.locator('.stf-buttons [data-to="closed"]').waitFor({ state: 'detached' });
+      assert.equal(env.server.query(`SELECT status FROM requests WHERE id = '${id}'`)[0].status, 'closed');
       // The trail says who did what.
       const actors = env.server.query(`SELECT actor FROM audit_log WHERE request_id = '${id}' AND action = 'transition' ORDER BY at, id`).map((r) => r.actor);
-      assert.deepEqual(actors, ['desk', 'desk', 'desk', 'gm']);
+      assert.deepEqual(actors, ['desk', 'desk', 'desk', 'gm', 'desk', 'fin', 'fin', 'desk']);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a repair worked by the service centre and the technician, each offered only their own steps', { timeout: 120_000 }, async () => {
+    env.server.addStaff('centre', 'service_centre', PASSWORD);
+    env.server.addStaff('tech', 'technician', PASSWORD);
+    const zh = 'zh-CN';
+    const { id } = await fileAsCustomer('repair');
+    await env.server.transition(id, 'repair_notice');
+    const { context, page, errors } = await console_('zh-CN', TABLET);
+    const signOut = () => page.getByRole('button', { name: text(zh, 'staff.sign_out') }).click();
+    const open = async () => {
+      await page.goto(`${env.server.base}staff.html#/waiting`);
+      await row(page, id).getByRole('link').click();
+    };
+    try {
+      await signIn(page, zh, 'centre');
+      await open();
+      await stepButton(page, zh, 'first_contact').click();
+      await page.locator('li[data-step="first_contact"][data-state="done"]').waitFor();
+      // The inspection is the technician's: the centre can neither do it nor pass over it.
+      for (const step of ['inspection_visit', 'plan_to_customer']) {
+        assert.equal(await stepButton(page, zh, step).count(), 0, step);
+      }
+      assert.equal(await page.locator('.stf-buttons [data-to]').count(), 0);
+      await signOut();
+      await signIn(page, zh, 'tech');
+      await open();
+      await stepButton(page, zh, 'inspection_visit').click();
+      await page.locator('li[data-step="inspection_visit"][data-state="done"]').waitFor();
+      assert.equal(await stepButton(page, zh, 'manager_confirms').count(), 0);
+      await assertAccessible(page, 'request as the technician (zh-CN)');
+      const actors = env.server.query(`SELECT actor FROM audit_log WHERE request_id = '${id}' AND action = 'transition' ORDER BY at, id`).map((r) => r.actor);
+      assert.deepEqual(actors.slice(1), ['centre', 'tech']);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

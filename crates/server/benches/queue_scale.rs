@@ -372,6 +372,7 @@ struct LevelRow {
     minutes: i64,
     due_at: Option<i64>,
     met_at: Option<i64>,
+    received_at: i64,
 }
 
 struct Generated {
@@ -464,6 +465,7 @@ fn generate(rng: &mut StdRng, i: u64, n: u64, now: i64, out: &mut Generated) {
             minutes: *minutes,
             due_at,
             met_at,
+            received_at,
         });
     }
     if status == "closed" && rng.gen_bool(0.3) {
@@ -605,8 +607,8 @@ async fn insert(
     for chunk in g.levels.chunks(LEVEL_ROWS) {
         let sql = format!(
             "INSERT INTO service_levels (request_id, position, what, after_event, \
-             within_minutes, due_at, met_at) VALUES {}",
-            values(chunk.len(), 7, "", numbered)
+             within_minutes, due_at, met_at, received_at) VALUES {}",
+            values(chunk.len(), 8, "", numbered)
         );
         let mut q = sqlx::query(&sql);
         for l in chunk {
@@ -617,7 +619,8 @@ async fn insert(
                 .bind(l.after)
                 .bind(l.minutes)
                 .bind(l.due_at)
-                .bind(l.met_at);
+                .bind(l.met_at)
+                .bind(l.received_at);
         }
         q.execute(&mut **conn).await?;
     }
@@ -822,24 +825,52 @@ fn shapes(now: i64, s: &Samples) -> Vec<(String, String)> {
             "SELECT COUNT(*) FROM (SELECT 1 FROM requests r WHERE 1 = 1{cond} LIMIT 1000) capped"
         )
     };
-    let (from, to, size) = (now - 730 * DAY, now + DAY, 7 * DAY);
+    let (from, to) = (now - 730 * DAY, now + DAY);
+    let (first_day, today) = (from / DAY, now / DAY);
     vec![
-        ("tab received".into(), page(" AND r.status = 'received'", BY_DUE)),
-        ("tab in_progress".into(), page(" AND r.status = 'in_progress'", BY_DUE)),
+        (
+            "tab received".into(),
+            page(" AND r.status = 'received'", BY_DUE),
+        ),
+        (
+            "tab in_progress".into(),
+            page(" AND r.status = 'in_progress'", BY_DUE),
+        ),
         ("tab waiting (all roles)".into(), page(&waiting, BY_DUE)),
-        ("tab closed".into(), page(" AND r.status = 'closed'", BY_UPDATE)),
-        ("tab rejected".into(), page(" AND r.status = 'rejected'", BY_UPDATE)),
+        (
+            "tab closed".into(),
+            page(" AND r.status = 'closed'", BY_UPDATE),
+        ),
+        (
+            "tab rejected".into(),
+            page(" AND r.status = 'rejected'", BY_UPDATE),
+        ),
         ("all".into(), page("", BY_RECEIVED)),
-        ("type=repair".into(), page(" AND r.request_type = 'repair'", BY_RECEIVED)),
-        ("outcome=refused".into(), page(" AND r.outcome = 'refused'", BY_RECEIVED)),
-        ("flagged=true".into(), page(" AND r.flagged = 1", BY_RECEIVED)),
+        (
+            "type=repair".into(),
+            page(" AND r.request_type = 'repair'", BY_RECEIVED),
+        ),
+        (
+            "outcome=refused".into(),
+            page(" AND r.outcome = 'refused'", BY_RECEIVED),
+        ),
+        (
+            "flagged=true".into(),
+            page(" AND r.flagged = 1", BY_RECEIVED),
+        ),
         (
             "closed & type=repair".into(),
-            page(" AND r.status = 'closed' AND r.request_type = 'repair'", BY_UPDATE),
+            page(
+                " AND r.status = 'closed' AND r.request_type = 'repair'",
+                BY_UPDATE,
+            ),
         ),
         (
             "closed & outcome=refused".into(),
-            page(" AND r.status = 'closed' AND r.outcome = 'refused'", BY_UPDATE),
+            page(
+                " AND r.status = 'closed' AND r.outcome = 'refused'",
+                BY_UPDATE,
+            ),
         ),
         (
             "closed & flagged=true".into(),
@@ -847,44 +878,58 @@ fn shapes(now: i64, s: &Samples) -> Vec<(String, String)> {
         ),
         (
             "received & type=repair".into(),
-            page(" AND r.status = 'received' AND r.request_type = 'repair'", BY_DUE),
+            page(
+                " AND r.status = 'received' AND r.request_type = 'repair'",
+                BY_DUE,
+            ),
         ),
         ("overdue=true".into(), page(&overdue, BY_RECEIVED)),
         ("due_within_minutes=60".into(), page(&within, BY_RECEIVED)),
-        ("q=tracking code".into(), page(&search(&s.tracking_code, false), BY_RECEIVED)),
-        ("q=order number".into(), page(&search(&s.order_number, false), BY_RECEIVED)),
+        (
+            "q=tracking code".into(),
+            page(&search(&s.tracking_code, false), BY_RECEIVED),
+        ),
+        (
+            "q=order number".into(),
+            page(&search(&s.order_number, false), BY_RECEIVED),
+        ),
         ("q=phone".into(), page(&search(&s.phone, true), BY_RECEIVED)),
-        ("q=nothing-matches".into(), page(&search("nothing-matches", false), BY_RECEIVED)),
+        (
+            "q=nothing-matches".into(),
+            page(&search("nothing-matches", false), BY_RECEIVED),
+        ),
         ("count received".into(), count(" AND r.status = 'received'")),
         ("count waiting".into(), count(&waiting)),
         ("count overdue".into(), count(&overdue)),
         (
-            "report tallies (730 d)".into(),
+            "report daily counts (730 d)".into(),
             format!(
-                "SELECT (received_at - {from}) / {size} AS bucket, request_type, outcome, clause, \
-                 COUNT(*) AS n FROM requests WHERE received_at >= {from} AND received_at < {to} \
-                 GROUP BY 1, 2, 3, 4"
+                "SELECT day, dimension, id, received FROM report_days \
+                 WHERE day >= {first_day} AND day <= {today}"
             ),
         ),
         (
-            "report service levels (730 d)".into(),
+            "report levels met (730 d)".into(),
             format!(
-                "SELECT s.what, \
-                 SUM(CASE WHEN s.met_at IS NOT NULL AND (s.due_at IS NULL OR s.met_at <= s.due_at) \
-                     THEN 1 ELSE 0 END) AS on_time, \
-                 SUM(CASE WHEN (s.met_at IS NOT NULL AND s.met_at > s.due_at) \
-                     OR (s.met_at IS NULL AND s.due_at < {now}) THEN 1 ELSE 0 END) AS late, \
-                 SUM(CASE WHEN s.met_at IS NULL AND (s.due_at IS NULL OR s.due_at >= {now}) \
-                     THEN 1 ELSE 0 END) AS still_open \
-                 FROM requests r JOIN service_levels s ON s.request_id = r.id \
-                 WHERE r.received_at >= {from} AND r.received_at < {to} GROUP BY s.what ORDER BY s.what"
+                "SELECT what, CAST(SUM(on_time) AS BIGINT) AS on_time, \
+                 CAST(SUM(late) AS BIGINT) AS late FROM report_level_days \
+                 WHERE day >= {first_day} AND day <= {today} GROUP BY what"
             ),
         ),
         (
-            "report times to close (730 d)".into(),
+            "report levels not met (730 d)".into(),
             format!(
-                "SELECT request_type, ended_at - received_at AS took FROM requests \
-                 WHERE status = 'closed' AND ended_at >= {from} AND ended_at < {to}"
+                "SELECT what, SUM(CASE WHEN due_at < {now} THEN 1 ELSE 0 END) AS late, \
+                 SUM(CASE WHEN due_at IS NULL OR due_at >= {now} THEN 1 ELSE 0 END) AS still_open \
+                 FROM service_levels WHERE met_at IS NULL AND received_at >= {from} \
+                 AND received_at < {to} GROUP BY what"
+            ),
+        ),
+        (
+            "report minutes to close, a type (730 d)".into(),
+            format!(
+                "SELECT (ended_at - received_at) / 60 FROM requests WHERE status = 'closed' \
+                 AND request_type = 'repair' AND ended_at >= {from} AND ended_at < {to}"
             ),
         ),
         (

@@ -80,6 +80,13 @@ impl Application {
         if keyed > 0 {
             tracing::info!(requests = keyed, "queue columns filled");
         }
+        // After the queue columns: the daily counts read their outcome and clause.
+        if store::reports::fill_days(&db, &policy.policy)
+            .await
+            .map_err(|e| format!("cannot fill the reports' daily counts: {e}"))?
+        {
+            tracing::info!("reports' daily counts filled");
+        }
         let (writer, writer_task) = Writer::start(db.clone());
         let state = AppState {
             limiter: Arc::new(RateLimiter::new(config.lookup_rate_per_minute)),

@@ -22,6 +22,13 @@ pub fn show_text(policy: &Policy, unix: i64) -> String {
     }
 }
 
+/// The store's calendar day of a Unix instant, as days since 1970-01-01: what
+/// the reports count by (cut at the store's midnight, in the offset of that day).
+pub fn store_day(policy: &Policy, unix: i64) -> i64 {
+    let offset = i64::from(policy.time_zone.offset_at(unix));
+    unix.saturating_add(offset).div_euclid(86_400)
+}
+
 /// The current instant in the store's zone.
 pub fn now_in_zone(policy: &Policy) -> Timestamp {
     let now = Timestamp::from_unix(unix_now(), 0).unwrap_or_else(|_| fallback_epoch());

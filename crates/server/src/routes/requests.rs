@@ -14,7 +14,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::db::unix_now;
-use crate::domain::clock::show;
+use crate::domain::clock::{show, store_day};
 use crate::domain::constant_time_eq;
 use crate::domain::flags::{decision_flag, order_flags, FiledAt};
 use crate::domain::queue_keys::QueueKeys;
@@ -179,6 +179,7 @@ pub async fn file_request(
         filed_at: body.filed_at.clone(),
         evaluated_at,
         received_at: now,
+        received_day: store_day(policy, now),
         policy_version: policy.version.clone(),
         decision_json: decision_value.to_string(),
         client_decision_json: body.client_decision.as_ref().map(to_json),

@@ -8,8 +8,9 @@ use sqlx::{Any, Row, Transaction};
 use utoipa::ToSchema;
 
 use crate::db::{inserted, unix_now, Db};
-use crate::domain::clock::{show, show_text};
+use crate::domain::clock::{show, show_text, store_day};
 use crate::domain::status::steps_of;
+use crate::store::reports::met_on_time;
 
 /// A request as stored.
 #[derive(Debug, Clone)]
@@ -274,7 +275,7 @@ pub async fn apply_move(db: &Db, m: Move<'_>) -> Result<bool, sqlx::Error> {
     .bind(m.actor)
     .execute(&mut *tx)
     .await?;
-    mark_levels(&mut tx, &r.id, m.met, m.events, m.at).await?;
+    mark_levels(&mut tx, m.policy, &r.id, m.met, m.events, m.at).await?;
     super::queue::rekey(&mut tx, m.policy, &r.id).await?;
     super::audit::record(
         &mut tx,
@@ -289,24 +290,31 @@ pub async fn apply_move(db: &Db, m: Move<'_>) -> Result<bool, sqlx::Error> {
     Ok(true)
 }
 
-/// Marks service levels met and starts those counted from `events`.
+/// Marks service levels met (counted in the reports) and starts those counted
+/// from `events`.
 async fn mark_levels(
     tx: &mut Transaction<'static, Any>,
+    policy: &Policy,
     id: &str,
     met: &[String],
     events: &[String],
     at: i64,
 ) -> Result<(), sqlx::Error> {
     for what in met {
-        sqlx::query(
+        let marked = sqlx::query(
             "UPDATE service_levels SET met_at = $3 WHERE request_id = $1 AND what = $2 \
-             AND met_at IS NULL",
+             AND met_at IS NULL RETURNING received_at, due_at",
         )
         .bind(id)
         .bind(what)
         .bind(at)
-        .execute(&mut **tx)
+        .fetch_all(&mut **tx)
         .await?;
+        for level in &marked {
+            let day = store_day(policy, level.try_get("received_at")?);
+            let on_time = met_on_time(level.try_get("due_at")?, at);
+            super::reports::count_met(tx, day, what, on_time).await?;
+        }
     }
     for event in events {
         sqlx::query(
@@ -349,7 +357,7 @@ pub async fn record_levels(db: &Db, rec: Record<'_>) -> Result<bool, sqlx::Error
         tx.rollback().await?;
         return Ok(false);
     }
-    mark_levels(&mut tx, id, rec.met, rec.events, rec.at).await?;
+    mark_levels(&mut tx, rec.policy, id, rec.met, rec.events, rec.at).await?;
     super::queue::rekey(&mut tx, rec.policy, id).await?;
     super::audit::record(
         &mut tx,

@@ -13,6 +13,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::db::Db;
 use crate::domain::queue_keys::QueueKeys;
 use crate::error::ApiError;
+use crate::store::reports::{count_received, Received};
 
 /// The status of every new request (a constant in the SQL text, never input).
 const RECEIVED: &str = RequestStatus::Received.as_str();
@@ -41,6 +42,8 @@ pub struct NewFiling {
     pub filed_at: String,
     pub evaluated_at: i64,
     pub received_at: i64,
+    /// The store's day of `received_at` (crate::domain::clock::store_day).
+    pub received_day: i64,
     pub policy_version: String,
     pub decision_json: String,
     pub client_decision_json: Option<String>,
@@ -212,7 +215,8 @@ async fn insert_requests(
     rows.iter().map(|r| r.try_get::<String, _>(0)).collect()
 }
 
-/// The first history entry and the service levels of the new requests.
+/// The first history entry, the service levels and the daily counts of the new
+/// requests.
 async fn insert_children(
     tx: &mut Transaction<'static, Any>,
     created: &[&NewFiling],
@@ -247,23 +251,18 @@ async fn insert_children(
     for part in levels.chunks(ROWS_PER_STATEMENT * 4) {
         let mut sql = String::from(
             "INSERT INTO service_levels (request_id, position, what, after_event, \
-             within_minutes, due_at, met_at) VALUES ",
+             within_minutes, due_at, received_at, met_at) VALUES ",
         );
         for i in 0..part.len() {
             if i > 0 {
                 sql.push(',');
             }
-            let b = i * 6;
-            let _ = write!(
-                sql,
-                "(${}, ${}, ${}, ${}, ${}, ${}, NULL)",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6
-            );
+            let b = i * 7;
+            sql.push('(');
+            for c in 1..=7 {
+                let _ = write!(sql, "${}, ", b + c);
+            }
+            sql.push_str("NULL)");
         }
         let mut query = sqlx::query(&sql);
         for (f, position, level) in part {
@@ -273,9 +272,19 @@ async fn insert_children(
                 .bind(level.what.as_str())
                 .bind(level.after.as_str())
                 .bind(level.within_minutes)
-                .bind(level.due_at);
+                .bind(level.due_at)
+                .bind(f.received_at);
         }
         query.execute(&mut **tx).await?;
     }
-    Ok(())
+    let received: Vec<Received> = created
+        .iter()
+        .map(|f| Received {
+            day: f.received_day,
+            request_type: &f.request_type,
+            outcome: f.keys.outcome.as_deref(),
+            clause: f.keys.clause.as_deref(),
+        })
+        .collect();
+    count_received(tx, &received).await
 }

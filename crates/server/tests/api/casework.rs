@@ -155,7 +155,7 @@ async fn service_levels_are_marked_met_and_events_recorded_without_a_move() {
         .staff_post(
             &token,
             &format!("/api/staff/requests/{id}/transition"),
-            &json!({"to": "rejected"}),
+            &json!({"to": "rejected", "note": "订单已出库，无法取消"}),
         )
         .await;
     assert_eq!(r.status(), 200);

@@ -161,4 +161,33 @@ async fn the_dashboard_counts_by_type_outcome_and_clause_service_levels_close_ti
     assert_eq!(weekly["received"], 3);
     let (s, _) = error_code(app.staff_get(&token, "/api/staff/reports?days=3").await).await;
     assert_eq!(s, 400);
+
+    // A database whose requests predate the daily counts gets them at start-up,
+    // the same as those kept while filing; once there, they are not counted twice.
+    let policy = aftersales_rules::Policy::default_policy();
+    let fill = || aftersales_server::store::reports::fill_days(&app.db, &policy);
+    assert!(!fill().await.unwrap());
+    for table in ["report_days", "report_level_days"] {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+    }
+    assert!(fill().await.unwrap());
+    assert!(!fill().await.unwrap());
+    let refilled: Value = app
+        .staff_get(&token, "/api/staff/reports?days=30")
+        .await
+        .json()
+        .await
+        .unwrap();
+    for part in [
+        "received",
+        "by_type",
+        "by_outcome",
+        "by_clause",
+        "service_levels",
+    ] {
+        assert_eq!(refilled[part], report[part], "{part}");
+    }
 }

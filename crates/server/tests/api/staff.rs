@@ -166,7 +166,27 @@ async fn only_a_manager_rejects() {
         let (status, body) = move_as(&app, token, id, "rejected").await;
         assert_eq!(status, 403, "{body}");
     }
-    assert_eq!(move_as(&app, &head, id, "rejected").await.0, 200);
+    // Permitted, a refusal still needs its reason: the customer reads it.
+    let (status, body) = move_as(&app, &head, id, "rejected").await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["fields"][0]["field"], "note", "{body}");
+    assert_eq!(body["error"]["fields"][0]["code"], "required", "{body}");
+    let r = app
+        .staff_post(
+            &head,
+            &format!("/api/staff/requests/{id}/transition"),
+            &json!({"to": "rejected", "note": "  "}),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let r = app
+        .staff_post(
+            &head,
+            &format!("/api/staff/requests/{id}/transition"),
+            &json!({"to": "rejected", "note": "超出保修范围"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
 }
 
 #[tokio::test]

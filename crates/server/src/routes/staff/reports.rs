@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use aftersales_contract::{FieldCode, FieldError};
 use aftersales_rules::time::Date;
+use aftersales_rules::RequestType;
 use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -13,10 +14,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::Staff;
 use crate::db::unix_now;
-use crate::domain::clock::now_in_zone;
+use crate::domain::clock::{now_in_zone, store_day};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
-use crate::store::reports::{self, Range};
+use crate::store::reports::{self, Dimension, Range};
 use crate::AppState;
 
 const DAY: i64 = 86_400;
@@ -97,16 +98,21 @@ fn series(counts: BTreeMap<String, Vec<i64>>) -> Vec<Series> {
     out
 }
 
-fn median(mut values: Vec<i64>) -> Option<i64> {
+/// The median, found without sorting everything (hundreds of thousands of
+/// values over two years); reorders `values`.
+fn median(values: &mut [i64]) -> Option<i64> {
     if values.is_empty() {
         return None;
     }
-    values.sort_unstable();
-    let mid = values.len() / 2;
-    Some(if values.len() % 2 == 1 {
-        values[mid]
+    let odd = values.len() % 2 == 1;
+    let (below, upper, _) = values.select_nth_unstable(values.len() / 2);
+    let upper = *upper;
+    Some(if odd {
+        upper
     } else {
-        (values[mid - 1] + values[mid]) / 2
+        // The lower middle is the largest of the half below.
+        let lower = below.iter().copied().max().unwrap_or(upper);
+        lower + (upper - lower) / 2
     })
 }
 
@@ -135,67 +141,77 @@ pub async fn report(
     let policy = &state.policy.policy;
     let now = unix_now();
     // Days are the store's: cut at its midnight.
+    let today = store_day(policy, now);
     let offset = i64::from(now_in_zone(policy).offset_seconds());
-    let tomorrow = (now + offset).div_euclid(DAY) * DAY + DAY - offset;
+    let tomorrow = (today + 1) * DAY - offset;
     let bucket_days = if days <= 62 { 1 } else { 7 };
     let size = bucket_days * DAY;
     let n_buckets = (days + bucket_days - 1) / bucket_days;
-    let from = tomorrow - n_buckets * size;
+    let first_day = today + 1 - n_buckets * bucket_days;
     let range = Range {
-        from,
+        from: tomorrow - n_buckets * size,
         to: tomorrow,
-        size,
     };
-    let day_of = |t: i64| Date::from_days_since_epoch((t + offset).div_euclid(DAY)).to_string();
-    let buckets: Vec<String> = (0..n_buckets).map(|i| day_of(from + i * size)).collect();
+    let date = |day: i64| Date::from_days_since_epoch(day).to_string();
+    let buckets: Vec<String> = (0..n_buckets)
+        .map(|i| date(first_day + i * bucket_days))
+        .collect();
 
     let mut by_type: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     let mut by_outcome: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     let mut by_clause: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     let mut received = 0;
-    for t in reports::tallies(&state.db, range).await? {
-        let Ok(i) = usize::try_from(t.bucket) else {
+    for c in reports::day_counts(&state.db, first_day, today).await? {
+        let Ok(i) = usize::try_from((c.day - first_day) / bucket_days) else {
             continue;
         };
         if i >= buckets.len() {
             continue;
         }
-        received += t.count;
-        let zero = || vec![0; buckets.len()];
-        by_type.entry(t.request_type).or_insert_with(zero)[i] += t.count;
-        by_outcome
-            .entry(t.outcome.unwrap_or_default())
-            .or_insert_with(zero)[i] += t.count;
-        by_clause
-            .entry(t.clause.unwrap_or_default())
-            .or_insert_with(zero)[i] += t.count;
+        let chart = match c.dimension {
+            Dimension::Type => {
+                // Every request has one type: these count them.
+                received += c.count;
+                &mut by_type
+            }
+            Dimension::Outcome => &mut by_outcome,
+            Dimension::Clause => &mut by_clause,
+        };
+        chart.entry(c.id).or_insert_with(|| vec![0; buckets.len()])[i] += c.count;
     }
 
-    let service_levels = reports::level_figures(&state.db, range, now)
+    let service_levels = reports::level_figures(&state.db, (first_day, today), range, now)
         .await?
         .into_iter()
-        .map(|l| LevelReport {
-            what: l.what,
+        .map(|(what, l)| LevelReport {
+            what,
             on_time: l.on_time,
             late: l.late,
             open: l.open,
         })
         .collect();
 
-    let took = reports::times_to_close(&state.db, range).await?;
-    let mut per_type: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    for (kind, secs) in &took {
-        per_type.entry(kind.clone()).or_default().push(*secs / 60);
+    let mut per_type = Vec::new();
+    for kind in RequestType::ALL {
+        let minutes = reports::minutes_to_close(&state.db, range, kind.as_str()).await?;
+        if !minutes.is_empty() {
+            per_type.push((kind.as_str(), minutes));
+        }
     }
+    per_type.sort_by_key(|(key, _)| *key);
+    let mut all: Vec<i64> = per_type
+        .iter()
+        .flat_map(|(_, m)| m.iter().copied())
+        .collect();
     let mut time_to_close = vec![CloseTime {
         key: "all".into(),
-        closed: took.len() as i64,
-        median_minutes: median(took.iter().map(|(_, s)| s / 60).collect()),
+        closed: all.len() as i64,
+        median_minutes: median(&mut all),
     }];
-    time_to_close.extend(per_type.into_iter().map(|(key, minutes)| CloseTime {
-        key,
+    time_to_close.extend(per_type.into_iter().map(|(key, mut minutes)| CloseTime {
+        key: key.to_owned(),
         closed: minutes.len() as i64,
-        median_minutes: median(minutes),
+        median_minutes: median(&mut minutes),
     }));
 
     let mut by_rating = [0i64; 5];
@@ -214,8 +230,8 @@ pub async fn report(
         .map(|(i, n)| (i as i64 + 1) * n)
         .sum();
     Ok(Json(Report {
-        from: day_of(from),
-        to: day_of(tomorrow - DAY),
+        from: date(first_day),
+        to: date(today),
         bucket_days,
         buckets,
         received,
@@ -238,8 +254,10 @@ mod tests {
 
     #[test]
     fn medians_of_odd_and_even_counts() {
-        assert_eq!(median(vec![]), None);
-        assert_eq!(median(vec![5, 1, 3]), Some(3));
-        assert_eq!(median(vec![4, 1, 3, 2]), Some(2));
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [5, 1, 3]), Some(3));
+        assert_eq!(median(&mut [4, 1, 3, 2]), Some(2));
+        assert_eq!(median(&mut [9, 9, 1, 1]), Some(5));
+        assert_eq!(median(&mut [7]), Some(7));
     }
 }

@@ -3,7 +3,7 @@
 
 use aftersales_contract::fields::NOTE_MAX_CHARS;
 use aftersales_contract::wire::AFTER_REQUEST;
-use aftersales_contract::{ErrorCode, FieldCode, FieldError};
+use aftersales_contract::{ErrorCode, FieldCode, FieldError, RequestStatus};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -26,7 +26,7 @@ use crate::AppState;
 pub struct Transition {
     /// A step id of the decision (after the current one), `closed` or `rejected`.
     pub to: String,
-    /// Shown to the customer in the status history.
+    /// Shown to the customer in the status history; required to reject.
     #[serde(default)]
     pub note: String,
     /// Service levels met by this change (e.g. `first_contact`); `acknowledge` is
@@ -52,7 +52,7 @@ const ACKNOWLEDGE: &str = "acknowledge";
         (status = 403, description = "The step (or a step passed over) is another role's; closing or rejecting is not this role's", body = crate::error::ErrorBody),
         (status = 404, description = "Unknown id", body = crate::error::ErrorBody),
         (status = 409, description = "Closed already, not a later step, or changed meanwhile", body = crate::error::ErrorBody),
-        (status = 422, description = "Unknown service level or event, note too long", body = crate::error::ErrorBody),
+        (status = 422, description = "Unknown service level or event, note too long, or no reason to reject", body = crate::error::ErrorBody),
     ),
     tag = "staff",
     security(("bearer" = []))
@@ -88,8 +88,15 @@ pub async fn transition(
         return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden)
             .with_detail(format!("this needs the role {}", needed.join(" or "))));
     }
-    let now = unix_now();
     let note = Some(body.note.trim().to_owned()).filter(|n| !n.is_empty());
+    // The customer is owed a reason for a refusal: it shows in their history.
+    if status == RequestStatus::Rejected && note.is_none() {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "note",
+            FieldCode::Required,
+        )]));
+    }
+    let now = unix_now();
     let mut met = body.met.clone();
     met.push(ACKNOWLEDGE.into());
     let moved = requests::apply_move(
