@@ -791,7 +791,7 @@ const BY_RECEIVED: &str = " ORDER BY r.received_at DESC, r.id LIMIT 51 OFFSET 0"
 
 /// The SQL crate::store::queue and crate::store::reports send for the measured
 /// calls, with the values written in.
-fn shapes(now: i64, s: &Samples) -> Vec<(String, String)> {
+fn shapes(now: i64, s: &Samples, backend: Backend) -> Vec<(String, String)> {
     let page =
         |cond: &str, order: &str| format!("{ROW_COLUMNS} FROM requests r WHERE 1 = 1{cond}{order}");
     let roles: Vec<String> = StaffRole::ALL
@@ -826,6 +826,10 @@ fn shapes(now: i64, s: &Samples) -> Vec<(String, String)> {
         )
     };
     let (from, to) = (now - 730 * DAY, now + DAY);
+    let joined = match backend {
+        Backend::Sqlite => "group_concat((ended_at - received_at) / 60, ',')",
+        Backend::Postgres => "string_agg(CAST((ended_at - received_at) / 60 AS TEXT), ',')",
+    };
     let (first_day, today) = (from / DAY, now / DAY);
     vec![
         (
@@ -928,8 +932,9 @@ fn shapes(now: i64, s: &Samples) -> Vec<(String, String)> {
         (
             "report minutes to close, a type (730 d)".into(),
             format!(
-                "SELECT (ended_at - received_at) / 60 FROM requests WHERE status = 'closed' \
-                 AND request_type = 'repair' AND ended_at >= {from} AND ended_at < {to}"
+                "SELECT {joined} FROM requests \
+                 WHERE status = 'closed' AND request_type = 'repair' \
+                 AND ended_at >= {from} AND ended_at < {to}"
             ),
         ),
         (
@@ -948,7 +953,7 @@ async fn print_plans(db: &Db, now: i64, samples: &Samples) -> Result<(), sqlx::E
         Backend::Sqlite => println!("query plans (SQLite EXPLAIN QUERY PLAN):"),
         Backend::Postgres => println!("query plans (PostgreSQL EXPLAIN ANALYZE):"),
     }
-    for (name, sql) in shapes(now, samples) {
+    for (name, sql) in shapes(now, samples, db.backend) {
         println!("\n-- {name}");
         match db.backend {
             Backend::Sqlite => {

@@ -11,7 +11,7 @@ use aftersales_rules::Policy;
 use futures_util::TryStreamExt;
 use sqlx::{Any, Row, Transaction};
 
-use crate::db::Db;
+use crate::db::{Backend, Db};
 use crate::domain::clock::store_day;
 
 /// What `report_days` counts requests by.
@@ -300,25 +300,37 @@ pub async fn level_figures(
 }
 
 /// Minutes from receipt to closing of each request of `request_type` closed
-/// in the range, read as one integer a row (a median needs them all).
+/// in the range (a median needs them all). They come back as one text value:
+/// fetched a row each, sqlx took about 2.5 µs a row, a second for two years
+/// of a busy chain.
 pub async fn minutes_to_close(
     db: &Db,
     range: Range,
     request_type: &str,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    let mut rows = sqlx::query(
-        "SELECT (ended_at - received_at) / 60 FROM requests \
-         WHERE status = 'closed' AND request_type = $3 AND ended_at >= $1 AND ended_at < $2",
-    )
+    let joined = match db.backend {
+        Backend::Sqlite => "group_concat((ended_at - received_at) / 60, ',')",
+        Backend::Postgres => "string_agg(CAST((ended_at - received_at) / 60 AS TEXT), ',')",
+    };
+    let text: Option<String> = sqlx::query(&format!(
+        "SELECT {joined} FROM requests \
+         WHERE status = 'closed' AND request_type = $3 AND ended_at >= $1 AND ended_at < $2"
+    ))
     .bind(range.from)
     .bind(range.to)
     .bind(request_type)
-    .fetch(&db.pool);
-    let mut out = Vec::new();
-    while let Some(r) = rows.try_next().await? {
-        out.push(r.try_get(0)?);
-    }
-    Ok(out)
+    .fetch_one(&db.pool)
+    .await?
+    .try_get(0)?;
+    text.as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .filter(|m| !m.is_empty())
+        .map(|m| {
+            m.parse()
+                .map_err(|e: std::num::ParseIntError| sqlx::Error::Decode(Box::new(e)))
+        })
+        .collect()
 }
 
 /// Ratings (1 to 5) given in the range, counted.
