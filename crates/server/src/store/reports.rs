@@ -126,6 +126,16 @@ pub async fn count_met(
     what: &str,
     on_time: bool,
 ) -> Result<(), sqlx::Error> {
+    add_level_day(tx, day, what, i64::from(on_time), i64::from(!on_time)).await
+}
+
+async fn add_level_day(
+    tx: &mut Transaction<'static, Any>,
+    day: i64,
+    what: &str,
+    on_time: i64,
+    late: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO report_level_days (day, what, on_time, late) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (day, what) DO UPDATE SET on_time = report_level_days.on_time + \
@@ -133,8 +143,8 @@ pub async fn count_met(
     )
     .bind(day)
     .bind(what)
-    .bind(i64::from(on_time))
-    .bind(i64::from(!on_time))
+    .bind(on_time)
+    .bind(late)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -193,15 +203,7 @@ pub async fn fill_days(db: &Db, policy: &Policy) -> Result<bool, sqlx::Error> {
     }
     add_days(&mut tx, &sums).await?;
     for ((day, what), (on_time, late)) in levels {
-        sqlx::query(
-            "INSERT INTO report_level_days (day, what, on_time, late) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(day)
-        .bind(what)
-        .bind(on_time)
-        .bind(late)
-        .execute(&mut *tx)
-        .await?;
+        add_level_day(&mut tx, day, &what, on_time, late).await?;
     }
     tx.commit().await?;
     Ok(true)
