@@ -116,10 +116,13 @@ fn pairs<'a>(query: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)
     query.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
-/// Offers `text` as a file download named `name`.
-fn download(text: &str, name: &str) -> Option<()> {
+/// Offers `csv` as a file download named `name`.
+fn download(csv: &str, name: &str) -> Option<()> {
     use wasm_bindgen::JsCast;
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    // XMLHttpRequest drops the server's byte-order mark when it decodes the text;
+    // without it Excel reads the UTF-8 as the local code page and garbles Chinese.
+    let with_bom = format!("\u{feff}{}", csv.trim_start_matches('\u{feff}'));
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&with_bom));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/csv;charset=utf-8");
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;

@@ -6,6 +6,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { assertAccessible } from './lib/axe.mjs';
 import { DESKTOP, newContext, shot, watch } from './lib/browser.mjs';
 import { fillContact, goToForm, received, submit } from './lib/requests.mjs';
@@ -234,6 +235,20 @@ describe('staff console', () => {
       await page.getByText(text(zh, 'staff.role.operations_head')).waitFor();
       const { id } = await fileAsCustomer();
       await page.locator(`tr[data-id="${id}"]`).waitFor({ timeout: 20_000 });
+      // The CSV download opens in Excel with its Chinese intact: a byte-order mark,
+      // the header in Chinese, the new request's row with its tracking code.
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: text(zh, 'staff.export_csv') }).click(),
+      ]);
+      assert.match(download.suggestedFilename(), /^requests-new-\d{4}-\d{2}-\d{2}\.csv$/);
+      const bytes = readFileSync(await download.path());
+      assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'no byte-order mark');
+      const csv = bytes.subarray(3).toString('utf8');
+      assert.ok(csv.startsWith(`${text(zh, 'staff.csv.tracking_code')},${text(zh, 'staff.csv.order')}`), csv.slice(0, 80));
+      const code = env.server.query(`SELECT tracking_code FROM requests WHERE id = '${id}'`)[0].tracking_code;
+      assert.ok(csv.includes(code), `${code} not in the CSV`);
+      assert.ok(csv.includes(text(zh, 'decision.request.cancel')), 'the type is not in Chinese');
       await assertAccessible(page, 'queue (zh-CN)');
       await shot(page, 'staff-zh-queue-768');
       await page.locator(`tr[data-id="${id}"] a`).click();
