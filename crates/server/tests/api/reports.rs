@@ -79,7 +79,7 @@ async fn the_dashboard_counts_by_type_outcome_and_clause_service_levels_close_ti
     let app = spawn_app().await;
     let token = app.staff_token().await;
     let cancel = app.file_ok("DEMO-1001", json!({"type": "cancel"})).await;
-    app.file_ok("DEMO-1004", json!({"type": "repair"})).await;
+    let repair = app.file_ok("DEMO-1004", json!({"type": "repair"})).await;
     app.file_ok("DEMO-1002", json!({"type": "cancel"})).await;
     let id = cancel["id"].as_str().unwrap();
     let code = cancel["tracking_code"].as_str().unwrap();
@@ -98,6 +98,24 @@ async fn the_dashboard_counts_by_type_outcome_and_clause_service_levels_close_ti
         )
         .await;
     assert!(r.status().is_success(), "{}", r.status());
+
+    // The repair's acknowledgement is met after it was due: late.
+    let repair_id = repair["id"].as_str().unwrap();
+    sqlx::query(
+        "UPDATE service_levels SET due_at = 1 WHERE request_id = $1 AND what = 'acknowledge'",
+    )
+    .bind(repair_id)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let r = app
+        .staff_post(
+            &token,
+            &format!("/api/staff/requests/{repair_id}/service-levels"),
+            &json!({"met": ["acknowledge"]}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
 
     let report: Value = app
         .staff_get(&token, "/api/staff/reports?days=30")
@@ -133,7 +151,8 @@ async fn the_dashboard_counts_by_type_outcome_and_clause_service_levels_close_ti
         .sum();
     assert_eq!(outcomes, 3);
 
-    // Closing met the acknowledgement on time; the others are open.
+    // Closing met the cancellation's acknowledgement on time, the repair's was late,
+    // the other's is open.
     let ack = report["service_levels"]
         .as_array()
         .unwrap()
@@ -143,7 +162,7 @@ async fn the_dashboard_counts_by_type_outcome_and_clause_service_levels_close_ti
         .clone();
     assert_eq!(
         (&ack["on_time"], &ack["late"], &ack["open"]),
-        (&json!(1), &json!(0), &json!(2))
+        (&json!(1), &json!(1), &json!(1))
     );
     assert_eq!(report["time_to_close"][0]["key"], "all");
     assert_eq!(report["time_to_close"][0]["closed"], 1);
