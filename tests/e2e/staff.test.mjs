@@ -1,8 +1,10 @@
 // Browser tests of the staff console (staff.html, src/staff) against the real
 // server: sign-in, a request filed by a customer appearing in the queue without a
 // reload, moving it by the roles of the procedure, a note reaching the customer's
-// tracking page, two people acting at once, and a step of another role refused in
-// the console and by the API. Screenshots at 1280 and 768 px in both languages.
+// tracking page, two people acting at once, a step of another role refused in
+// the console and by the API, finance, the service centre and the technician at
+// their own steps, sign-in lockout, a cross-site form post, the CSV download.
+// Screenshots at 1280 and 768 px in both languages.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -180,6 +182,61 @@ describe('staff console', () => {
       // The trail says who did what.
       const actors = env.server.query(`SELECT actor FROM audit_log WHERE request_id = '${id}' AND action = 'transition' ORDER BY at, id`).map((r) => r.actor);
       assert.deepEqual(actors, ['desk', 'desk', 'desk', 'gm', 'desk', 'fin', 'fin', 'desk']);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('sign-in locks after five failures; a cross-site form post changes nothing', { timeout: 90_000 }, async () => {
+    env.server.addStaff('target', 'front_desk', PASSWORD);
+    env.server.addStaff('desk3', 'front_desk', PASSWORD);
+    const en = 'en';
+    const { context, page, errors } = await console_('en-US');
+    try {
+      const attempt = async (username, password) => {
+        const [response] = await Promise.all([
+          page.waitForResponse((r) => r.url().endsWith('api/staff/session') && r.request().method() === 'POST'),
+          signIn(page, en, username, password),
+        ]);
+        return response.status();
+      };
+      for (let i = 0; i < 5; i++) assert.equal(await attempt('target', `wrong ${i}`), 401);
+      // Locked: even the right password is refused, and the console says so.
+      assert.equal(await attempt('target', PASSWORD), 429);
+      await page.getByRole('alert').filter({ hasText: 'Too many requests; try again later.' }).waitFor();
+      await page.getByRole('heading', { name: text(en, 'staff.sign_in_title') }).waitFor();
+      assert.equal((await context.cookies()).filter((c) => c.name === 'aftersales_staff').length, 0);
+
+      // Signed in as another desk, the browser holds a session cookie. A page on
+      // another site posts a form at the staff API (JSON smuggled as text/plain):
+      // the cookie is not sent across sites, and there is no CSRF token anyway.
+      assert.equal(await attempt('desk3', PASSWORD), 200);
+      await page.getByRole('link', { name: text(en, 'staff.tab_new') }).waitFor();
+      const { id } = await fileAsCustomer();
+      const target = `${env.server.base}api/staff/requests/${id}/transition`;
+      await page.route('http://attacker.test/**', (route) => route.fulfill({
+        contentType: 'text/html',
+        body: `<form method="post" action="${target}" enctype="text/plain">
+          <input name='{"to":"record_reason","note":"' value='"}'></form>
+          <script>document.forms[0].submit()</script>`,
+      }));
+      const [answer] = await Promise.all([
+        page.waitForResponse((r) => r.url() === target),
+        page.goto('http://attacker.test/'),
+      ]);
+      // SameSite=Strict: the session cookie stayed home, so the post is anonymous.
+      assert.equal(answer.status(), 401);
+      // Same-site code without the session's CSRF token is refused too.
+      await page.goto(`${env.server.base}staff.html#/`);
+      const withoutToken = await page.evaluate(async (url) => {
+        const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"to":"record_reason"}' });
+        return [r.status, (await r.json()).error.code];
+      }, target);
+      assert.deepEqual(withoutToken, [403, 'csrf_rejected']);
+      const [stored] = env.server.query(`SELECT status, step FROM requests WHERE id = '${id}'`);
+      assert.deepEqual({ ...stored }, { status: 'received', step: null });
+      assert.equal(env.server.query(`SELECT COUNT(*) AS n FROM audit_log WHERE request_id = '${id}' AND action = 'transition'`)[0].n, 0);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
