@@ -2,6 +2,7 @@
 //! session (a cookie the page cannot read, and the CSRF token its changes
 //! carry), the queue, one request, moving it.
 
+pub use aftersales_contract::reports::{CloseTime, LevelReport, Ratings, Report, Series};
 use aftersales_contract::{ErrorBody, HistoryEntry, RequestStatus};
 use aftersales_rules::StaffRole;
 use serde::de::DeserializeOwned;
@@ -345,52 +346,6 @@ pub async fn change_account(
     let body = change.to_string();
     read::<Accounts>(send("PATCH", &url, Body::Json(&body), TIMEOUT_MS, None).await)
         .map(|a| a.accounts)
-}
-
-/// One line of a report's chart: a key and its count per bucket.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct Series {
-    pub key: String,
-    pub counts: Vec<i64>,
-    pub total: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct LevelReport {
-    pub what: String,
-    pub on_time: i64,
-    pub late: i64,
-    pub open: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct CloseTime {
-    pub key: String,
-    pub closed: i64,
-    pub median_minutes: Option<i64>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct Ratings {
-    pub count: i64,
-    pub by_rating: [i64; 5],
-    pub mean_hundredths: Option<i64>,
-}
-
-/// The dashboard's figures (docs/api.md, `GET /api/staff/reports`).
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct Report {
-    pub from: String,
-    pub to: String,
-    pub bucket_days: i64,
-    pub buckets: Vec<String>,
-    pub received: i64,
-    pub by_type: Vec<Series>,
-    pub by_outcome: Vec<Series>,
-    pub by_clause: Vec<Series>,
-    pub service_levels: Vec<LevelReport>,
-    pub time_to_close: Vec<CloseTime>,
-    pub ratings: Ratings,
 }
 
 pub async fn report(api: &str, days: u32) -> Result<Report, Failure> {

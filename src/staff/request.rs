@@ -441,6 +441,32 @@ fn actions(
             }
         })
         .collect_view();
+    // Closing and rejecting, where the member's roles allow them.
+    let ends = [
+        (close, "closed", "stf-button", tr!(l, staff.close)),
+        (
+            reject,
+            "rejected",
+            "stf-button stf-danger",
+            tr!(l, staff.reject),
+        ),
+    ]
+    .into_iter()
+    .filter(|(allowed, ..)| *allowed)
+    .map(|(_, to, class, label)| {
+        view! {
+            <button
+                type="button"
+                class=class
+                data-to=to
+                prop:disabled=move || busy.get()
+                on:click=move |_| go(to.into())
+            >
+                {label}
+            </button>
+        }
+    })
+    .collect_view();
     Some(view! {
         <section class="stf-card stf-actions" aria-labelledby="stf-actions-title">
             <h3 id="stf-actions-title">{tr!(l, staff.actions_title)}</h3>
@@ -461,38 +487,7 @@ fn actions(
                     on:input=move |ev| note.set(event_target_value(&ev))
                 ></textarea>
             </label>
-            <div class="stf-buttons">
-                {step_buttons}
-                {close
-                    .then(|| {
-                        view! {
-                            <button
-                                type="button"
-                                class="stf-button"
-                                data-to="closed"
-                                prop:disabled=move || busy.get()
-                                on:click=move |_| go("closed".into())
-                            >
-                                {tr!(l, staff.close)}
-                            </button>
-                        }
-                    })}
-                {reject
-                    .then(|| {
-                        view! {
-                            <button
-                                type="button"
-                                class="stf-button stf-danger"
-                                data-to="rejected"
-                                prop:disabled=move || busy.get()
-                                on:click=move |_| go("rejected".into())
-                            >
-                                {tr!(l, staff.reject)}
-                            </button>
-                        }
-                    })}
-            </div>
-            <h4>{tr!(l, staff.levels_actions)}</h4>
+            <div class="stf-buttons">{step_buttons} {ends}</div>
             {levels}
         </section>
     })
@@ -640,13 +635,27 @@ fn level_buttons(
     d: &Detail,
     busy: RwSignal<bool>,
     record: impl Fn(Option<String>, Option<String>) + Copy + 'static,
-) -> impl IntoView {
-    let met = d
+) -> Option<impl IntoView> {
+    let running: Vec<String> = d
         .service_levels
         .iter()
         .filter(|lv| lv.met.is_none() && lv.due.is_some() && lv.what != "acknowledge")
-        .map(|lv| {
-            let what = lv.what.clone();
+        .map(|lv| lv.what.clone())
+        .collect();
+    let mut events: Vec<String> = d
+        .service_levels
+        .iter()
+        .filter(|lv| lv.due.is_none() && lv.met.is_none())
+        .map(|lv| lv.after.clone())
+        .collect();
+    events.dedup();
+    // Nothing to record: no heading over an empty row.
+    if running.is_empty() && events.is_empty() {
+        return None;
+    }
+    let met = running
+        .into_iter()
+        .map(|what| {
             let label = tr!(
                 l,
                 staff.mark_met,
@@ -666,13 +675,6 @@ fn level_buttons(
             }
         })
         .collect_view();
-    let mut events: Vec<String> = d
-        .service_levels
-        .iter()
-        .filter(|lv| lv.due.is_none() && lv.met.is_none())
-        .map(|lv| lv.after.clone())
-        .collect();
-    events.dedup();
     let events = events
         .into_iter()
         .map(|event| {
@@ -694,10 +696,11 @@ fn level_buttons(
             }
         })
         .collect_view();
-    view! {
+    Some(view! {
+        <h4>{tr!(l, staff.levels_actions)}</h4>
         <div class="stf-buttons" role="group" aria-label=tr!(l, staff.levels_actions)>
             {met}
             {events}
         </div>
-    }
+    })
 }

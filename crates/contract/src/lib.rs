@@ -7,6 +7,7 @@
 //! - [`status`] — where a request stands ([`RequestStatus`]) and the flags staff
 //!   see on it ([`Flag`]).
 //! - [`error`] — the error body and its codes ([`ErrorCode`], [`FieldCode`]).
+//! - [`reports`] — the staff dashboard's figures.
 //! - [`fields`] — the field rules both sides apply: [`Phone::parse`], text
 //!   limits ([`fields::NAME`], [`fields::DESCRIPTION`], …), photo limits,
 //!   tracking codes.
@@ -18,6 +19,7 @@
 pub mod error;
 pub mod fields;
 pub mod lenient;
+pub mod reports;
 pub mod status;
 pub mod wire;
 

@@ -4,13 +4,14 @@
 
 use std::collections::BTreeMap;
 
+use aftersales_contract::reports::{CloseTime, LevelReport, Ratings, Report, Series};
 use aftersales_contract::{FieldCode, FieldError};
 use aftersales_rules::time::Date;
 use aftersales_rules::RequestType;
 use axum::extract::State;
 use axum::Json;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::Staff;
 use crate::db::unix_now;
@@ -30,58 +31,6 @@ pub struct ReportQuery {
     /// Up to 62 days are counted per day, more per week.
     #[param(minimum = 7, maximum = 730)]
     pub days: Option<i64>,
-}
-
-/// One line of a chart: a key (a type, outcome or clause id) and its count per bucket.
-#[derive(Serialize, ToSchema)]
-pub struct Series {
-    pub key: String,
-    pub counts: Vec<i64>,
-    pub total: i64,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct LevelReport {
-    pub what: String,
-    pub on_time: i64,
-    pub late: i64,
-    pub open: i64,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct CloseTime {
-    /// A request type, or `all`.
-    pub key: String,
-    pub closed: i64,
-    /// The median minutes from receipt to closing; `None` when none closed.
-    pub median_minutes: Option<i64>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct Ratings {
-    pub count: i64,
-    /// How many gave 1, 2, 3, 4 and 5.
-    pub by_rating: [i64; 5],
-    /// The mean rating times 100 (integer), `None` without ratings.
-    pub mean_hundredths: Option<i64>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct Report {
-    /// The first and last day counted (store time).
-    pub from: String,
-    pub to: String,
-    /// 1 (per day) or 7 (per week).
-    pub bucket_days: i64,
-    /// The first day of each bucket.
-    pub buckets: Vec<String>,
-    pub received: i64,
-    pub by_type: Vec<Series>,
-    pub by_outcome: Vec<Series>,
-    pub by_clause: Vec<Series>,
-    pub service_levels: Vec<LevelReport>,
-    pub time_to_close: Vec<CloseTime>,
-    pub ratings: Ratings,
 }
 
 /// Counts per key and bucket, keys with the most first.
