@@ -38,8 +38,24 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${wasm_flags[*]}"
 echo "[build-portal] $(trunk --version), $(wasm-bindgen --version), $(wasm-opt --version)"
 echo "[build-portal] trunk build --release --locked (index.html: the self-check)"
 trunk build --release --locked
+# An app in parts fetched on demand (src/ui/part.rs): its bin built again with
+# its split points (`aftersales_split`) and the relocations the split needs (only
+# the bin and its link differ from Trunk's build; wasm-opt cannot optimise a WASM
+# that keeps relocations), then cut by scripts/split-wasm.mjs.
+split_app() {
+  local bin="$1" dist="$2"
+  shift 2
+  echo "[build-portal] split-wasm.mjs $bin ($dist)"
+  cargo rustc -q --locked --profile wasm-release --target wasm32-unknown-unknown -p aftersales-portal --bin "$bin" -- --cfg aftersales_split -C link-args=--emit-relocs
+  node scripts/split-wasm.mjs "target/wasm32-unknown-unknown/wasm-release/$bin.wasm" "$dist" index.html "$@"
+}
+# The self-check: the start page first, the steps once it shows (at once on a
+# link into a step).
+split_app aftersales-portal dist 'steps=^#/(?!requests)[a-z]'
 echo "[build-portal] trunk build requests.html --release --dist dist-requests --locked (the requests app)"
 trunk build requests.html --release --dist dist-requests --locked
+# The requests app: its core (the shell, the outbox) and each page on demand.
+split_app aftersales-requests dist-requests 'mine=^#?/?$' 'file=^#/file/' 'entry=^#/o/' 'track=^#/r/'
 
 # Merge the requests app into dist/: its document (Trunk writes every target as
 # index.html) as requests.html, and its hashed JS/WASM/CSS; the copied public files

@@ -12,6 +12,8 @@
 #   - trunk 0.21.14 (cargo install --locked)
 #   - wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock
 #   - leptosfmt 0.1.33 (cargo install --locked): formats the `view!` macros
+#   - wasm-split-cli 0.2.4 (crate wasm_split_cli_support, --locked): splits the
+#     self-check's WASM into its parts (scripts/split-wasm.mjs)
 #   - wasm-opt from the npm package `binaryen` (Debian's binaryen is too old for
 #     current Rust WASM output), installed with the browser tests' node packages
 #     into tests/e2e/node_modules (git-ignored) and put first on PATH
@@ -23,6 +25,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.21.14"
+WASM_SPLIT_VERSION="0.2.4"
 LEPTOSFMT_VERSION="0.1.33"
 E2E_DIR="$ROOT/tests/e2e"
 WASM_OPT_BIN="$E2E_DIR/node_modules/binaryen/bin"
@@ -119,6 +122,18 @@ else
   say "cargo install --locked leptosfmt --version ${LEPTOSFMT_VERSION}"
   cargo install --locked leptosfmt --version "${LEPTOSFMT_VERSION}"
   leptosfmt_ok || die "leptosfmt ${LEPTOSFMT_VERSION} not on PATH after install"
+fi
+
+# --- wasm-split-cli (the self-check's WASM in parts) ---------------------------------
+# It prints no version: the one installed is asked of cargo's install record.
+split_ok() { command -v wasm-split-cli >/dev/null 2>&1 && cargo install --list 2>/dev/null | grep -qx "wasm_split_cli_support v${WASM_SPLIT_VERSION}:"; }
+if ! split_ok; then wait_for_other_install wasm_split_cli_support; fi
+if split_ok; then
+  say "ok: wasm-split-cli ${WASM_SPLIT_VERSION}"
+else
+  say "cargo install --locked wasm_split_cli_support --version ${WASM_SPLIT_VERSION} --features build-binary"
+  cargo install --locked wasm_split_cli_support --version "${WASM_SPLIT_VERSION}" --features build-binary
+  split_ok || die "wasm-split-cli ${WASM_SPLIT_VERSION} not on PATH after install"
 fi
 
 # --- Debian packages: the three browser engines, brotli, node ----------------------

@@ -200,6 +200,11 @@ impl Mount {
 /// the app's root while a first paint is shown).
 #[cfg(target_arch = "wasm32")]
 pub fn ready() {
+    // Once per page: the parts of an app may each report in.
+    static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if DONE.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
     let Some(window) = web_sys::window() else {
         return;
     };

@@ -44,6 +44,7 @@ fn load_draft() -> Option<Draft> {
 #[component]
 pub fn FilePage(kind: RequestType) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    ctx.read_policy();
     let draft = load_draft();
     view! {
         <a class="asp-back" href=ctx.self_check(&format!("#/{}/answer", kind.as_str()))>

@@ -35,13 +35,15 @@ use leptos::prelude::*;
 use aftersales_rules::{Policy, RequestType, Timestamp};
 
 use crate::browser::embed::{self, HostEvent, PageId};
+use crate::browser::http::FetchError;
 use crate::browser::mount::Mount;
 use crate::browser::router::{encode, query_param, split_fragment, Fragment, HashRouter};
 use crate::browser::tabs::{self, Change};
 use crate::browser::{clock, http};
 use crate::ui::brand::Brand;
 use crate::ui::i18n::Lang;
-use crate::ui::policy::{load_policy, Loaded};
+use crate::ui::part::{Loading, Part};
+use crate::ui::policy::{read_policy, Loaded};
 use crate::ui::shell::{
     focus_title_on_navigation, header, manage_document, provide_language, NotFound,
 };
@@ -111,7 +113,9 @@ impl Fragment for Page {
 pub struct Ctx {
     pub lang: RwSignal<Lang>,
     pub router: HashRouter<Page>,
-    /// `None` while loading.
+    /// `policy.json` as fetched; `None` while loading.
+    pub policy_text: RwSignal<Option<Result<String, FetchError>>>,
+    /// The policy read by the engine ([`Ctx::read_policy`]); `None` until then.
     pub policy: RwSignal<Option<Loaded>>,
     pub mount: StoredValue<Mount>,
     /// The current instant, refreshed every second.
@@ -154,6 +158,31 @@ impl Ctx {
     pub fn policy(&self) -> Option<Arc<Policy>> {
         self.policy.get().and_then(|p| p.ready())
     }
+
+    /// Reads the policy with the engine once it is fetched, for the pages that
+    /// need it (filing; tracking's store time). They call it, so the engine is
+    /// in their parts of the WASM, not in the app's core.
+    pub fn read_policy(&self) {
+        let ctx = *self;
+        Effect::new(move |_| {
+            let Some(fetched) = ctx.policy_text.get() else {
+                return;
+            };
+            if ctx.policy.with_untracked(Option::is_some) {
+                return;
+            }
+            match fetched {
+                Err(error) => ctx.policy.set(Some(Loaded::Failed(error))),
+                Ok(text) => {
+                    let url = ctx.mount.with_value(|m| m.policy_url.clone());
+                    leptos::task::spawn_local(async move {
+                        let loaded = read_policy(&url, &text).await;
+                        ctx.policy.set(Some(loaded));
+                    });
+                }
+            }
+        });
+    }
 }
 
 /// Filing needs the backend: without `data-api-base` it is the page's `api/`.
@@ -185,18 +214,56 @@ fn on_line() -> bool {
     web_sys::window().is_none_or(|w| w.navigator().on_line())
 }
 
+/// The requests app's pages in parts of their own (declared in its bin:
+/// `src/bin/aftersales-requests.rs`).
+pub struct Parts {
+    pub mine: Part<()>,
+    pub file: Part<RequestType>,
+    pub entry: Part<String>,
+    pub track: Part<Tracked>,
+}
+
+/// One request to track, by id and tracking code.
+pub struct Tracked {
+    pub id: String,
+    pub code: String,
+}
+
+/// "My requests".
+pub fn mine_page((): ()) -> AnyView {
+    view! { <mine::MinePage /> }.into_any()
+}
+
+/// The filing form.
+pub fn file_page(kind: RequestType) -> AnyView {
+    view! { <file::FilePage kind /> }.into_any()
+}
+
+/// One request of this device's outbox.
+pub fn entry_page(id: String) -> AnyView {
+    view! { <sent::EntryPage id /> }.into_any()
+}
+
+/// One request from the server.
+pub fn track_page(tracked: Tracked) -> AnyView {
+    let Tracked { id, code } = tracked;
+    view! { <track::TrackPage id code /> }.into_any()
+}
+
 #[component]
-pub fn App(mount: Mount) -> impl IntoView {
+pub fn App(mount: Mount, parts: Parts) -> impl IntoView {
     let lang = provide_language(mount.lang);
     // Server messages (a 422's text) follow the page's language.
     Effect::new(move |_| http::set_language(lang.get().code()));
 
     let brand = RwSignal::new(Brand::default());
-    let policy: RwSignal<Option<Loaded>> = RwSignal::new(None);
+    let policy_text = RwSignal::new(None);
     {
         let (store_url, policy_url) = (mount.store_url.clone(), mount.policy_url.clone());
         let accent = mount.accent.clone();
-        leptos::task::spawn_local(async move { policy.set(Some(load_policy(policy_url).await)) });
+        leptos::task::spawn_local(async move {
+            policy_text.set(Some(http::fetch_text(&policy_url).await));
+        });
         leptos::task::spawn_local(async move {
             brand.set(Brand::load(store_url).await.with_accent(accent.as_deref()))
         });
@@ -236,7 +303,8 @@ pub fn App(mount: Mount) -> impl IntoView {
     let ctx = Ctx {
         lang,
         router,
-        policy,
+        policy_text,
+        policy: RwSignal::new(None),
         mount: StoredValue::new(mount),
         clock,
         stored,
@@ -251,9 +319,34 @@ pub fn App(mount: Mount) -> impl IntoView {
         manage_document(lang, brand, |l| tr!(l, portal.my_requests));
     }
     focus_title_on_navigation(move || router.route.track());
+
+    // Each page is a part of the WASM of its own: the one shown is fetched
+    // first, then the others, so that a page reached later (the outbox's after
+    // filing) shows even if the network is gone by then.
+    let (mine, file, entry, track) = (
+        Loading::lazy(parts.mine),
+        Loading::lazy(parts.file),
+        Loading::lazy(parts.entry),
+        Loading::lazy(parts.track),
+    );
+    Effect::new(move |_| {
+        let shown = match router.route.get() {
+            Page::File(_) => file.settled(),
+            Page::Entry(_) => entry.settled(),
+            Page::Track { .. } => track.settled(),
+            Page::Mine => mine.settled(),
+            Page::NotFound => true,
+        };
+        if shown && policy_text.with(Option::is_some) {
+            mine.prefetch();
+            file.prefetch();
+            entry.prefetch();
+            track.prefetch();
+        }
+    });
     #[cfg(target_arch = "wasm32")]
     Effect::new(move |_| {
-        if policy.with(Option::is_some) {
+        if policy_text.with(Option::is_some) {
             crate::browser::mount::ready();
         }
     });
@@ -278,16 +371,10 @@ pub fn App(mount: Mount) -> impl IntoView {
                             }
                             ().into_any()
                         }
-                        Page::Mine => {
-                            // The device is shared: no list of what was filed on it.
-                            view! { <mine::MinePage /> }
-                                .into_any()
-                        }
-                        Page::File(kind) => view! { <file::FilePage kind /> }.into_any(),
-                        Page::Entry(id) => view! { <sent::EntryPage id /> }.into_any(),
-                        Page::Track { id, code } => {
-                            view! { <track::TrackPage id code /> }.into_any()
-                        }
+                        Page::Mine => mine.view(()),
+                        Page::File(kind) => file.view(kind),
+                        Page::Entry(id) => entry.view(id),
+                        Page::Track { id, code } => track.view(Tracked { id, code }),
                         Page::NotFound => {
                             view! {
                                 <NotFound>

@@ -86,6 +86,7 @@ async fn copy_text(text: &str) -> bool {
 #[component]
 pub fn TrackPage(id: String, code: String) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    ctx.read_policy();
     let data: RwSignal<Option<Result<RequestView, ApiError>>> = RwSignal::new(None);
     let last_known: RwSignal<Option<MyRequest>> = RwSignal::new(None);
     let loading = RwSignal::new(false);

@@ -5,6 +5,9 @@
 //! - [`route`] the steps as URLs; [`flow`] which step comes next;
 //! - [`start`], [`order`] (look-up, demo orders, hand entry), [`questions`],
 //!   [`answer`] (the decision with its live countdown): one module per step;
+//! - [`steps`] everything after the start page (the pages above but [`start`],
+//!   the engine, reading the policy): a part of the WASM of its own, fetched
+//!   once the start page shows (`ui::part`);
 //! - [`demo`] the demo orders, relative to now;
 //! - `first_paint` (native only) the start page rendered into `index.html` at
 //!   build time, shown before the WASM arrives.
@@ -21,6 +24,7 @@ pub mod order;
 pub mod questions;
 pub mod route;
 pub mod start;
+pub mod steps;
 
 use std::sync::Arc;
 
@@ -29,13 +33,15 @@ use leptos::prelude::*;
 use aftersales_rules::{Policy, RequestType, Timestamp};
 
 use crate::browser::embed::{self, HostEvent};
+use crate::browser::http::{self, FetchError};
 use crate::browser::mount::Mount;
 use crate::browser::router::{current_hash, Fragment};
-use crate::browser::{clock, storage};
+use crate::browser::storage;
 use crate::handover::{self, Draft};
 use crate::ui::brand::Brand;
 use crate::ui::i18n::Lang;
-use crate::ui::policy::{load_policy, policy_problem, Loaded};
+use crate::ui::part::{Loading, Part};
+use crate::ui::policy::{policy_problem, Loaded};
 use crate::ui::shell::{
     focus_title_on_navigation, header, manage_document, provide_language, NotFound,
 };
@@ -67,7 +73,7 @@ impl Portal {
 }
 
 #[component]
-pub fn App(mount: Mount) -> impl IntoView {
+pub fn App(mount: Mount, steps: Part<steps::Entry>) -> impl IntoView {
     let lang = provide_language(mount.lang);
     // Plain signals filled by one task rather than resources: the async-derived
     // machinery behind LocalResource costs several KB of WASM for two fetches.
@@ -75,11 +81,15 @@ pub fn App(mount: Mount) -> impl IntoView {
     // Nothing but a status line until the store file and the policy are both in:
     // the header, page and footer then appear in one go, with no layout shift.
     let brand_ready = RwSignal::new(false);
-    let policy: RwSignal<Option<Loaded>> = RwSignal::new(None);
+    // The policy's text: the start page does not need it read, and reading it
+    // (the engine's loader) is part of the steps, loaded on demand.
+    let policy: RwSignal<Option<Result<String, FetchError>>> = RwSignal::new(None);
     {
         let (store_url, policy_url) = (mount.store_url.clone(), mount.policy_url.clone());
         let accent = mount.accent.clone();
-        leptos::task::spawn_local(async move { policy.set(Some(load_policy(policy_url).await)) });
+        leptos::task::spawn_local(async move {
+            policy.set(Some(http::fetch_text(&policy_url).await));
+        });
         leptos::task::spawn_local(async move {
             brand.set(Brand::load(store_url).await.with_accent(accent.as_deref()));
             brand_ready.set(true);
@@ -90,11 +100,17 @@ pub fn App(mount: Mount) -> impl IntoView {
     }
     let my_requests = mount.requests_page("#/");
     let mount = StoredValue::new(mount);
-    // The start page painted into index.html at build time stays until this
-    // app's own page is in.
+    // The page painted into index.html at build time stays until this app's own
+    // page is in: for a step, once the steps' part shows it (`steps`).
     #[cfg(target_arch = "wasm32")]
     Effect::new(move |_| {
-        if brand_ready.get() && policy.with(Option::is_some) {
+        let shown = brand_ready.get()
+            && policy.with(|p| match p {
+                None => false,
+                Some(Err(_)) => true,
+                Some(Ok(_)) => !Route::parse(&current_hash()).is_step(),
+            });
+        if shown {
             crate::browser::mount::ready();
         }
     });
@@ -113,10 +129,8 @@ pub fn App(mount: Mount) -> impl IntoView {
                 view! {
                     {header(lang, brand, "#/".to_owned(), my_requests.clone())}
                     {move || match policy.get() {
-                        Some(Loaded::Ready(policy)) => {
-                            view! { <Pages policy lang mount /> }.into_any()
-                        }
-                        Some(problem) => policy_problem(problem),
+                        Some(Err(error)) => policy_problem(Loaded::Failed(error)),
+                        Some(Ok(policy)) => view! { <Pages policy lang mount steps /> }.into_any(),
                         None => ().into_any(),
                     }}
                     {footer(lang)}
@@ -148,50 +162,28 @@ fn footer(lang: RwSignal<Lang>) -> impl IntoView {
     }
 }
 
-/// The routed pages, once the policy is loaded.
+/// The routed pages. The start page is part of the first load; every later
+/// step is in [`steps`], a part of the WASM fetched on demand (`scripts/build-portal.sh`
+/// splits it off), which the start page starts fetching as soon as it shows.
 #[component]
-fn Pages(policy: Arc<Policy>, lang: RwSignal<Lang>, mount: StoredValue<Mount>) -> impl IntoView {
+fn Pages(
+    policy: String,
+    lang: RwSignal<Lang>,
+    mount: StoredValue<Mount>,
+    steps: Part<steps::Entry>,
+) -> impl IntoView {
     let router = Router::install();
-    // A check opened from another device's link (a kiosk's "continue on my
-    // phone") replaces this tab's; the link's draft then leaves the address bar.
-    let (draft, linked) = handover::draft_from_link_or_tab(&current_hash()).unwrap_or_default();
-    if linked {
-        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-            let href = router.route.get_untracked().href();
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
-        }
-    }
-    let draft = RwSignal::new(draft);
-    Effect::new(move |_| draft.with(handover::save_draft));
-    let clock = clock::ticking();
-    let portal = Portal {
-        lang,
-        router,
-        draft,
-        policy: StoredValue::new(policy),
-        clock,
-        mount,
-    };
-    provide_context(portal);
-
-    // A deep link into the middle of the flow without the earlier answers (a new
-    // tab, a shared link) goes to the first step still missing, in place.
+    focus_title_on_navigation(move || router.route.track());
     Effect::new(move |_| {
-        let route = router.route.get();
-        let allowed = draft.with_untracked(|d| flow::allows(d, &route));
-        if !allowed {
-            if let Some(kind) = route.request() {
-                let next = draft.with_untracked(|d| {
-                    portal
-                        .policy
-                        .with_value(|p| flow::next_step(d, p, kind, clock.get_untracked()))
-                });
-                router.redirect(next);
-            }
+        if let Some(page) = router.route.with(Route::page_id) {
+            embed::emit_changed(HostEvent::Navigate(page));
         }
     });
-
-    focus_title_on_navigation(move || router.route.track());
+    let policy = StoredValue::new(policy);
+    let steps = Loading::start(steps);
+    // One steps view across the steps of a check (its draft and clock live on);
+    // a new one only after leaving them.
+    let in_steps = Memo::new(move |_| router.route.with(Route::is_step));
 
     // Requests saved on this device but not yet sent (the requests app keeps the
     // count): the customer is pointed there, where they are sent.
@@ -211,23 +203,17 @@ fn Pages(policy: Arc<Policy>, lang: RwSignal<Lang>, mount: StoredValue<Mount>) -
             })}
         <div class="asp-page">
             {move || {
-                let route = router.route.get();
-                if let Some(page) = route.page_id() {
-                    embed::emit_changed(HostEvent::Navigate(page));
+                if in_steps.get() {
+                    return steps
+                        .view(steps::Entry {
+                            router,
+                            policy: policy.get_value(),
+                            lang,
+                            mount,
+                        });
                 }
+                let route = router.route.get();
                 match route {
-                    Route::Start => view! { <start::StartPage /> }.into_any(),
-                    Route::Order { request, number } => {
-                        view! { <order::OrderPage request number /> }.into_any()
-                    }
-                    Route::Manual(request) => view! { <order::ManualPage request /> }.into_any(),
-                    Route::Items(request) => view! { <questions::ItemsPage request /> }.into_any(),
-                    Route::Reason(request) => view! { <questions::ReasonPage request /> }.into_any(),
-                    Route::About => view! { <questions::AboutPage /> }.into_any(),
-                    Route::Ask(request, condition) => {
-                        view! { <questions::AskPage request condition /> }.into_any()
-                    }
-                    Route::Answer(request) => view! { <answer::AnswerPage request /> }.into_any(),
                     Route::File(_) | Route::Requests | Route::Track { .. } => {
                         if let (Some(page), Some(w)) = (
                             route.requests_fragment(),
@@ -250,6 +236,7 @@ fn Pages(policy: Arc<Policy>, lang: RwSignal<Lang>, mount: StoredValue<Mount>) -
                         }
                             .into_any()
                     }
+                    _ => view! { <start::StartPage /> }.into_any(),
                 }
             }}
         </div>

@@ -134,6 +134,12 @@ impl Route {
         }
     }
 
+    /// A step of a check after the start page: in the steps' own part of the
+    /// WASM (`self_check::steps`).
+    pub fn is_step(&self) -> bool {
+        matches!(self.page_id(), Some(p) if p != PageId::Start)
+    }
+
     /// The request type a step belongs to.
     pub fn request(&self) -> Option<RequestType> {
         match self {

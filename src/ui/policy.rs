@@ -33,14 +33,18 @@ impl Loaded {
 /// (`Zone::builtin`); for any other, the table is fetched as data (`zones.json`
 /// beside the policy), so the first load carries no table.
 pub async fn load_policy(url: String) -> Loaded {
-    let text = match http::fetch_text(&url).await {
-        Ok(text) => text,
-        Err(e) => return Loaded::Failed(e),
-    };
-    let errors = match Policy::from_json_with_zones(&text, &Zone::builtin) {
+    match http::fetch_text(&url).await {
+        Ok(text) => read_policy(&url, &text).await,
+        Err(e) => Loaded::Failed(e),
+    }
+}
+
+/// Validates a fetched `policy.json` (`url` says where the zone table sits).
+pub async fn read_policy(url: &str, text: &str) -> Loaded {
+    let errors = match Policy::from_json_with_zones(text, &Zone::builtin) {
         Ok(p) => return Loaded::Ready(Arc::new(p)),
         Err(errors) if !errors.0.iter().any(|e| e.path == "time_zone") => errors,
-        Err(_) => match http::fetch_text(&zones_url(&url)).await {
+        Err(_) => match http::fetch_text(&zones_url(url)).await {
             Err(e) => return Loaded::Failed(e),
             Ok(table) => {
                 let table = zone_table(&table);
@@ -48,7 +52,7 @@ pub async fn load_policy(url: String) -> Loaded {
                     let rule = table.as_ref()?.get(name)?.as_str()?;
                     Zone::with_rule(name, rule)
                 };
-                match Policy::from_json_with_zones(&text, &zones) {
+                match Policy::from_json_with_zones(text, &zones) {
                     Ok(p) => return Loaded::Ready(Arc::new(p)),
                     Err(errors) => errors,
                 }
