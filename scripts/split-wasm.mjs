@@ -127,14 +127,15 @@ try {
   const link = preload.exec(page);
   if (!link) fail(`no modulepreload of ${base}.js in ${pageName}`);
   // Links straight into a part fetch it with the first load (the loader's
-  // fetch() then finds the preload: same URL, same CORS mode).
+  // fetch() then finds the preload: same URL, same CORS mode), at low priority:
+  // the main module is needed first.
   const routes = preloads.map((arg) => {
     const [part, regex] = [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)];
     if (!needs[part]) fail(`no part "${part}" to preload (parts: ${Object.keys(needs).join(', ')})`);
     return [regex, needs[part]];
   });
   const preloadParts = routes.length === 0 ? '' :
-    `<script>(function(h){${routes.map(([re, files]) => `/${re.replaceAll('/', '\\/')}/.test(h)&&${JSON.stringify(files)}.forEach(p)`).join(';')};function p(f){document.head.appendChild(Object.assign(document.createElement("link"),{rel:"preload",as:"fetch",crossOrigin:"anonymous",href:"./"+f}))}})(location.hash)</script>`;
+    `<script>(function(h){${routes.map(([re, files]) => `/${re.replaceAll('/', '\\/')}/.test(h)&&${JSON.stringify(files)}.forEach(p)`).join(';')};function p(f){document.head.appendChild(Object.assign(document.createElement("link"),{rel:"preload",as:"fetch",crossOrigin:"anonymous",fetchPriority:"low",href:"./"+f}))}})(location.hash)</script>`;
   page = page.replace(link[0], `${link[0]}<link crossorigin href=./${loaderName} integrity=${sri(loader)} rel=modulepreload>${preloadParts}`);
   await writeFile(html, page);
 

@@ -70,10 +70,11 @@ pub enum FetchError {
     Unreachable,
 }
 
-/// GETs `url` (relative to the page) as text, bypassing stale caches so that a
-/// changed policy applies on the next visit.
+/// GETs `url` (relative to the page) as text. The browser's cache follows the
+/// server, which has every static file revalidated (`no-cache`), so a changed
+/// policy applies on the next visit; a preload of `url` by the page is used.
 pub async fn fetch_text(url: &str) -> Result<String, FetchError> {
-    let reply = get(url, web_sys::RequestCache::NoCache, "zh-CN")
+    let reply = get(url, web_sys::RequestCache::Default, "zh-CN")
         .await
         .map_err(|Unreachable| FetchError::Unreachable)?;
     if !reply.is_success() {

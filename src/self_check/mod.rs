@@ -35,7 +35,6 @@ use aftersales_rules::{Policy, RequestType, Timestamp};
 use crate::browser::embed::{self, HostEvent};
 use crate::browser::http::{self, FetchError};
 use crate::browser::mount::Mount;
-use crate::browser::router::{current_hash, Fragment};
 use crate::browser::storage;
 use crate::handover::{self, Draft};
 use crate::ui::brand::Brand;
@@ -108,7 +107,10 @@ pub fn App(mount: Mount, steps: Part<steps::Entry>) -> impl IntoView {
             && policy.with(|p| match p {
                 None => false,
                 Some(Err(_)) => true,
-                Some(Ok(_)) => !Route::parse(&current_hash()).is_step(),
+                Some(Ok(_)) => {
+                    use crate::browser::router::{current_hash, Fragment};
+                    !Route::parse(&current_hash()).is_step()
+                }
             });
         if shown {
             crate::browser::mount::ready();
