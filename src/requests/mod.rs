@@ -28,11 +28,9 @@ mod sent;
 mod track;
 pub mod when;
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 
-use aftersales_rules::{Policy, RequestType, Timestamp};
+use aftersales_rules::{RequestType, Timestamp};
 
 use crate::browser::embed::{self, HostEvent, PageId};
 use crate::browser::http::FetchError;
@@ -154,14 +152,20 @@ impl Ctx {
             .with_value(|m| format!("{}{fragment}", m.self_check))
     }
 
-    /// The loaded policy, once it is ready.
-    pub fn policy(&self) -> Option<Arc<Policy>> {
-        self.policy.get().and_then(|p| p.ready())
+    /// The store's time zone as the policy names it, once the policy is
+    /// fetched. Tracking shows only this, so it does not read the policy with the
+    /// engine (which would then be in its part of the WASM too).
+    pub fn store_zone(&self) -> Option<String> {
+        self.policy_text.with(|fetched| {
+            let text = fetched.as_ref()?.as_ref().ok()?;
+            let policy: serde_json::Value = serde_json::from_str(text).ok()?;
+            policy.get("time_zone")?.as_str().map(str::to_owned)
+        })
     }
 
     /// Reads the policy with the engine once it is fetched, for the pages that
-    /// need it (filing; tracking's store time). They call it, so the engine is
-    /// in their parts of the WASM, not in the app's core.
+    /// need it (filing). It calls this, so the engine is in its part of the
+    /// WASM, not in the app's core.
     pub fn read_policy(&self) {
         let ctx = *self;
         Effect::new(move |_| {

@@ -86,7 +86,6 @@ async fn copy_text(text: &str) -> bool {
 #[component]
 pub fn TrackPage(id: String, code: String) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    ctx.read_policy();
     let data: RwSignal<Option<Result<RequestView, ApiError>>> = RwSignal::new(None);
     let last_known: RwSignal<Option<MyRequest>> = RwSignal::new(None);
     let loading = RwSignal::new(false);
@@ -332,11 +331,9 @@ fn tracked(
                 return None;
             }
             let note = ctx
-                .policy()
+                .store_zone()
                 .zip(offset)
-                .map(|(policy, offset)| {
-                    i18n::store_time(l, policy.time_zone.name(), &format::utc_offset(offset))
-                });
+                .map(|(zone, offset)| { i18n::store_time(l, &zone, &format::utc_offset(offset)) });
             let items = ahead
                 .into_iter()
                 .enumerate()
