@@ -52,11 +52,15 @@ const run = (tool, args) => {
   }
 };
 const sri = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+/** Stops the build unless `text` holds `what` exactly once. */
+const once = (text, what, where) => {
+  const found = text.split(what).length - 1;
+  if (found !== 1) fail(`expected "${what}" once in ${where}, found it ${found} times`);
+};
 /** `text` with `from` replaced exactly once, or the build stops. */
 const replaceOnce = (text, from, to, where) => {
-  const parts = text.split(from);
-  if (parts.length !== 2) fail(`expected "${from}" once in ${where}, found it ${parts.length - 1} times`);
-  return parts.join(to);
+  once(text, from, where);
+  return text.replace(from, () => to);
 };
 
 const wasm = await readFile(input);
@@ -89,7 +93,7 @@ try {
 
   // The loader: its parts under hashed names, its import of the glue checked.
   let loader = await readFile(path.join(work, '__wasm_split.js'), 'utf8');
-  replaceOnce(loader, `from "./${base}.js"`, `from "./${base}.js"`, 'the loader');
+  once(loader, `from "./${base}.js"`, 'the loader');
   const named = (part) => `${base}-${part.replace(/^split_/, '')}`;
   // Which files each part needs: its own, and the chunks its loader waits for.
   const needs = {};

@@ -19,27 +19,10 @@ pub enum Loaded {
     Failed(FetchError),
 }
 
-impl Loaded {
-    pub fn ready(&self) -> Option<Arc<Policy>> {
-        match self {
-            Loaded::Ready(policy) => Some(policy.clone()),
-            _ => None,
-        }
-    }
-}
-
-/// Fetches `policy.json` and validates it with the engine. The store's time zone
-/// is resolved without the zone table when it is one of the few built in
-/// (`Zone::builtin`); for any other, the table is fetched as data (`zones.json`
-/// beside the policy), so the first load carries no table.
-pub async fn load_policy(url: String) -> Loaded {
-    match http::fetch_text(&url).await {
-        Ok(text) => read_policy(&url, &text).await,
-        Err(e) => Loaded::Failed(e),
-    }
-}
-
 /// Validates a fetched `policy.json` (`url` says where the zone table sits).
+/// The store's time zone is resolved without the zone table when it is one of
+/// the few built in (`Zone::builtin`); for any other, the table is fetched as
+/// data (`zones.json` beside the policy), so the first load carries no table.
 pub async fn read_policy(url: &str, text: &str) -> Loaded {
     let errors = match Policy::from_json_with_zones(text, &Zone::builtin) {
         Ok(p) => return Loaded::Ready(Arc::new(p)),
